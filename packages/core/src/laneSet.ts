@@ -1,0 +1,88 @@
+import type { ResolvedLanesOptions } from './options.js'
+import { LANE_NAME_PATTERN } from './options.js'
+
+/** The lanes (file stems, e.g. `db`, `error`) one record is written to, deduplicated, as indexes into `LaneSets.names`. */
+export type LaneSet = readonly number[]
+
+/** Distinct level labels beyond the configured ones that may get files of their own; protects against hostile input. */
+const MAX_UNKNOWN_LEVELS = 64
+
+/**
+ * Computes and caches the lane set of each (domain, level) pair: domain lane, level lane(s), one hop of mirrors.
+ * On the hot path a lookup is two `Map.get`s; a set is computed once per pair.
+ */
+export class LaneSets {
+  /** Lane names by index; a lane's index never changes. */
+  readonly names: string[] = []
+  private readonly indexOf = new Map<string, number>()
+  private readonly byDomain = new Map<string, Map<string, LaneSet>>()
+  private readonly declared: ReadonlySet<string>
+  /** Domain and extra lane names: a level label equal to one of them gets no level file (it would mix two lanes). */
+  private readonly otherLanes: ReadonlySet<string>
+  private readonly levelsBySeverity: readonly [string, number][]
+  private unknownLevels = 0
+
+  constructor(
+    private readonly options: Pick<
+      ResolvedLanesOptions,
+      'domains' | 'defaultDomain' | 'levelFiles' | 'levels' | 'mirrors' | 'lanes'
+    >,
+  ) {
+    this.declared = new Set(options.domains)
+    this.otherLanes = new Set([...options.domains, ...options.lanes])
+    this.levelsBySeverity = [...options.levels].sort((a, b) => a[1] - b[1])
+  }
+
+  /** The declared domain a record with this domain value goes to: itself if declared, else `defaultDomain`. */
+  domainOf(domain: unknown): string {
+    return typeof domain === 'string' && this.declared.has(domain) ? domain : this.options.defaultDomain
+  }
+
+  /** The lane set of a record of `level` whose domain value is `domain` (declared or not). */
+  lanesOf(domain: unknown, level: string): LaneSet {
+    const declared = this.domainOf(domain)
+    let byLevel = this.byDomain.get(declared)
+    if (byLevel === undefined) {
+      byLevel = new Map()
+      this.byDomain.set(declared, byLevel)
+    }
+    let set = byLevel.get(level)
+    if (set === undefined) {
+      set = this.compute(declared, level)
+      byLevel.set(level, set)
+    }
+    return set
+  }
+
+  private compute(domain: string, level: string): LaneSet {
+    const base = [domain, ...this.levelLanes(level)]
+    const lanes = new Set(base)
+    for (const lane of base) {
+      for (const target of this.options.mirrors.get(lane) ?? []) lanes.add(target)
+    }
+    return Object.freeze([...lanes].map((name) => this.index(name)))
+  }
+
+  private levelLanes(level: string): string[] {
+    const mode = this.options.levelFiles
+    if (mode === false || !LANE_NAME_PATTERN.test(level) || this.otherLanes.has(level)) return []
+    const severity = this.options.levels.get(level)
+    if (severity === undefined) {
+      // A label nobody configured (e.g. `level-35`): its own file, up to a bound.
+      if (!this.indexOf.has(level) && ++this.unknownLevels > MAX_UNKNOWN_LEVELS) return []
+      return [level]
+    }
+    if (mode === 'exact') return [level]
+    return this.levelsBySeverity.filter(([, s]) => s <= severity).map(([name]) => name)
+  }
+
+  private index(name: string): number {
+    let index = this.indexOf.get(name)
+    if (index === undefined) {
+      index = this.names.length
+      this.names.push(name)
+      this.indexOf.set(name, index)
+    }
+    return index
+  }
+}

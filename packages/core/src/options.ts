@@ -1,0 +1,456 @@
+import { resolve as resolvePath } from 'node:path'
+import { closestName } from './closestName.js'
+import { parseInterval } from './intervalClock.js'
+import { LanesConfigError } from './lanesConfigError.js'
+import { compileStrftime, DEFAULT_TIMESTAMP_FORMAT } from './strftime.js'
+import { createZone } from './zone.js'
+
+/** How records are copied into per-level files. */
+export type LevelFilesMode = 'exact' | 'threshold' | false
+
+/** Which interval folders are kept. The active and the previous interval are always kept. */
+export interface RetentionOptions {
+  /** Keep at most this many of the newest interval folders (an integer ≥ 1). */
+  readonly keep?: number
+  /** Delete interval folders whose interval ended longer ago than this: `'30m'`, `'12h'`, `'7d'`, `'4w'`. */
+  readonly maxAge?: string
+}
+
+/**
+ * The options shared by every loglanes entry point (`@loglanes/pino`, `@loglanes/winston`, `loglanes`).
+ *
+ * @example
+ * ```ts
+ * const options: LanesOptions = {
+ *   dir: 'logs',
+ *   domains: ['app', 'db', 'http'],
+ *   interval: '1h',
+ *   mirrors: { error: ['alerts'] },
+ *   lanes: ['alerts'],
+ * }
+ * ```
+ */
+export interface LanesOptions {
+  /** Base folder, created if missing. Default `'logs'`. */
+  readonly dir?: string
+  /** Declared domain lanes; each becomes `<domain>.log`. Default `['app']`. */
+  readonly domains?: readonly string[]
+  /** The record field that names the domain. Default `'domain'`. */
+  readonly domainKey?: string
+  /** Lane for records with no or an undeclared domain. Default: the first domain. */
+  readonly defaultDomain?: string
+  /** `'exact'` (one file per level), `'threshold'` (every level at or below) or `false`. Default `'exact'`. */
+  readonly levelFiles?: LevelFilesMode
+  /** Extra level labels `{ name: number }` (higher is more severe), for pino `targets` mode. */
+  readonly customLevels?: Readonly<Record<string, number>>
+  /** `Nm`/`Nh` dividing a day evenly (`1m` … `24h`), or `'none'`. Default `'24h'`. */
+  readonly interval?: string
+  /** `'local'`, `'UTC'` or an IANA zone; folders align to its wall clock. Default `'local'`. */
+  readonly timezone?: string
+  /** `{ lane: [lane, ...] }`: one hop of copies. Default `{}`. */
+  readonly mirrors?: Readonly<Record<string, readonly string[]>>
+  /** Extra lane names usable as mirror targets. Default `[]`. */
+  readonly lanes?: readonly string[]
+  /** `'json'` (NDJSON, lines pass through unchanged) or `'text'`. Default `'json'`. */
+  readonly format?: 'json' | 'text'
+  /** strftime format of the text format's timestamp. Default ISO 8601 with ms and offset. */
+  readonly timestampFormat?: string
+  /** Interval folders kept. Default: all. */
+  readonly retention?: RetentionOptions
+  /** `'gzip'`: files of closed interval folders become `<lane>.log.gz`. Default `false`. */
+  readonly compress?: false | 'gzip'
+  /** `true` or a name: `<dir>/current` links to the active interval folder. Default `false`. */
+  readonly symlink?: boolean | string
+  /** Mode of created lane files. Default `0o640`. */
+  readonly fileMode?: number
+  /** Mode of created folders. Default `0o750`. */
+  readonly dirMode?: number
+  /** Set by pino for a single target: the logger's custom levels `{ label: number }`. */
+  readonly levels?: Readonly<Record<string, number>>
+  /** Set by pino for a single target. */
+  readonly pinoWillSendConfig?: boolean
+  /** Set by pino for a single target. */
+  readonly $context?: unknown
+}
+
+/** Options after validation, with every default applied. */
+export interface ResolvedLanesOptions {
+  /** Absolute base folder. */
+  readonly dir: string
+  readonly domains: readonly string[]
+  readonly domainKey: string
+  readonly defaultDomain: string
+  readonly levelFiles: LevelFilesMode
+  /** Every known level label and its severity (higher is more severe). */
+  readonly levels: ReadonlyMap<string, number>
+  readonly interval: string
+  /** Interval length in minutes; `null` for `'none'`. */
+  readonly intervalMinutes: number | null
+  readonly timezone: string
+  readonly mirrors: ReadonlyMap<string, readonly string[]>
+  readonly lanes: readonly string[]
+  readonly format: 'json' | 'text'
+  readonly timestampFormat: string
+  readonly retention: ResolvedRetention | undefined
+  readonly compress: false | 'gzip'
+  /** Name of the link to the active folder, or `false`. */
+  readonly symlink: string | false
+  readonly fileMode: number
+  readonly dirMode: number
+}
+
+export interface ResolvedRetention {
+  readonly keep: number | undefined
+  readonly maxAgeMs: number | undefined
+}
+
+/** What the entry point knows that the options do not say. */
+export interface ResolveContext {
+  /** The levels of the logger in use, `{ label: severity }`, higher is more severe (e.g. pino's defaults). */
+  readonly levels?: Readonly<Record<string, number>>
+  /** Option names the entry point handles itself (e.g. the facade's `backend`); accepted and ignored here. */
+  readonly extraOptions?: readonly string[]
+}
+
+/** File names of lanes: a letter, then letters, digits, `_` or `-`, 64 characters at most. */
+export const LANE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/
+
+const KNOWN_OPTIONS = [
+  'dir',
+  'domains',
+  'domainKey',
+  'defaultDomain',
+  'levelFiles',
+  'customLevels',
+  'interval',
+  'timezone',
+  'mirrors',
+  'lanes',
+  'format',
+  'timestampFormat',
+  'retention',
+  'compress',
+  'symlink',
+  'fileMode',
+  'dirMode',
+] as const
+const PINO_OPTIONS = ['levels', 'pinoWillSendConfig', '$context']
+const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+
+/**
+ * Validates loglanes options and applies every default, before any file is touched.
+ *
+ * @throws {LanesConfigError} naming the option, what it accepts and the value received.
+ * @example
+ * ```ts
+ * const options = resolveOptions({ domains: ['app', 'db'], interval: '1h' }, { levels: { info: 30, error: 50 } })
+ * options.defaultDomain // 'app'
+ * ```
+ */
+export function resolveOptions(input: unknown = {}, context: ResolveContext = {}): ResolvedLanesOptions {
+  if (!isPlainObject(input)) {
+    throw new LanesConfigError('options', 'must be an object', input)
+  }
+  checkKnownKeys(input, context.extraOptions ?? [])
+
+  const dir = optionalString(input, 'dir', 'logs')
+  const domains = nameList(input, 'domains', ['app'])
+  if (domains.length === 0)
+    throw new LanesConfigError('domains', 'must declare at least one domain', input.domains)
+  const domainKey = optionalString(input, 'domainKey', 'domain')
+  const defaultDomain = optionalString(input, 'defaultDomain', domains[0]!)
+  if (!domains.includes(defaultDomain)) {
+    throw new LanesConfigError(
+      'defaultDomain',
+      `must be one of the declared domains (${domains.join(', ')})`,
+      defaultDomain,
+    )
+  }
+  const levelFiles = resolveLevelFiles(input.levelFiles)
+  const levels = resolveLevels(input, context)
+  const lanes = nameList(input, 'lanes', [])
+  checkNamespace(domains, lanes, levelFiles === false ? [] : [...levels.keys()])
+
+  const intervalMinutes = parseInterval(input.interval ?? '24h')
+  const timezone = optionalString(input, 'timezone', 'local')
+  const zone = createZone(timezone)
+  const format = oneOf(input, 'format', ['json', 'text'] as const, 'json')
+  const timestampFormat = optionalString(input, 'timestampFormat', DEFAULT_TIMESTAMP_FORMAT)
+  compileStrftime(timestampFormat, zone)
+  const mirrors = resolveMirrors(
+    input.mirrors,
+    domains,
+    lanes,
+    levelFiles === false ? [] : [...levels.keys()],
+  )
+  const retention = resolveRetention(input.retention, intervalMinutes)
+  const compress = resolveCompress(input.compress, intervalMinutes)
+  const symlink = resolveSymlink(input.symlink, intervalMinutes)
+
+  return {
+    dir: resolvePath(dir),
+    domains,
+    domainKey,
+    defaultDomain,
+    levelFiles,
+    levels,
+    interval: intervalMinutes === null ? 'none' : String(input.interval ?? '24h'),
+    intervalMinutes,
+    timezone,
+    mirrors,
+    lanes,
+    format,
+    timestampFormat,
+    retention,
+    compress,
+    symlink,
+    fileMode: fileMode(input, 'fileMode', 0o640),
+    dirMode: fileMode(input, 'dirMode', 0o750),
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function checkKnownKeys(input: Record<string, unknown>, extra: readonly string[]): void {
+  const known = [...KNOWN_OPTIONS, ...extra]
+  for (const key of Object.keys(input)) {
+    if (known.includes(key) || PINO_OPTIONS.includes(key)) continue
+    const suggestion = closestName(key, known)
+    throw new LanesConfigError(
+      key,
+      'is not a loglanes option',
+      input[key],
+      suggestion ? `did you mean "${suggestion}"?` : `known options: ${known.join(', ')}`,
+    )
+  }
+}
+
+function optionalString(input: Record<string, unknown>, key: string, fallback: string): string {
+  const value = input[key]
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new LanesConfigError(key, 'must be a non-empty string', value)
+  }
+  return value
+}
+
+function oneOf<T extends string>(
+  input: Record<string, unknown>,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = input[key]
+  if (value === undefined) return fallback
+  if (!allowed.includes(value as T)) {
+    throw new LanesConfigError(key, `must be ${allowed.map((v) => `'${v}'`).join(' or ')}`, value)
+  }
+  return value as T
+}
+
+function checkName(option: string, name: unknown): string {
+  if (typeof name !== 'string' || !LANE_NAME_PATTERN.test(name)) {
+    throw new LanesConfigError(
+      option,
+      'must be a name of a letter followed by up to 63 letters, digits, "_" or "-" (it becomes a file name)',
+      name,
+    )
+  }
+  return name
+}
+
+function nameList(
+  input: Record<string, unknown>,
+  key: string,
+  fallback: readonly string[],
+): readonly string[] {
+  const value = input[key]
+  if (value === undefined) return fallback
+  if (!Array.isArray(value)) throw new LanesConfigError(key, 'must be an array of names', value)
+  const names = value.map((name) => checkName(key, name))
+  const seen = new Set<string>()
+  for (const name of names) {
+    if (seen.has(name)) throw new LanesConfigError(key, 'must not list a name twice', name)
+    seen.add(name)
+  }
+  return Object.freeze(names)
+}
+
+function resolveLevelFiles(value: unknown): LevelFilesMode {
+  if (value === undefined) return 'exact'
+  if (value === 'exact' || value === 'threshold' || value === false) return value
+  throw new LanesConfigError('levelFiles', "must be 'exact', 'threshold' or false", value)
+}
+
+function resolveLevels(input: Record<string, unknown>, context: ResolveContext): ReadonlyMap<string, number> {
+  const levels = new Map<string, number>(Object.entries(context.levels ?? {}))
+  for (const key of ['levels', 'customLevels'] as const) {
+    const value = input[key]
+    if (value === undefined) continue
+    if (!isPlainObject(value)) {
+      throw new LanesConfigError(key, 'must be an object of { levelName: number }', value)
+    }
+    for (const [label, severity] of Object.entries(value)) {
+      checkName(`${key}.${label}`, label)
+      if (typeof severity !== 'number' || !Number.isFinite(severity)) {
+        throw new LanesConfigError(
+          `${key}.${label}`,
+          'must be a finite number (higher is more severe)',
+          severity,
+        )
+      }
+      levels.set(label, severity)
+    }
+  }
+  return levels
+}
+
+/** Domain, extra lane and (with level files on) level names are file names in one folder: no clash, even by case. */
+function checkNamespace(
+  domains: readonly string[],
+  lanes: readonly string[],
+  levelNames: readonly string[],
+): void {
+  const owner = new Map<string, string>()
+  for (const name of levelNames) owner.set(name.toLowerCase(), `level "${name}"`)
+  const claim = (option: string, name: string) => {
+    const existing = owner.get(name.toLowerCase())
+    if (existing !== undefined) {
+      throw new LanesConfigError(
+        option,
+        `must not reuse a lane name: '${name}' clashes with ${existing} (domains, extra lanes and level files share one folder)`,
+        name,
+      )
+    }
+    owner.set(name.toLowerCase(), `${option === 'domains' ? 'domain' : 'extra lane'} "${name}"`)
+  }
+  for (const name of domains) claim('domains', name)
+  for (const name of lanes) claim('lanes', name)
+}
+
+function resolveMirrors(
+  value: unknown,
+  domains: readonly string[],
+  lanes: readonly string[],
+  levelNames: readonly string[],
+): ReadonlyMap<string, readonly string[]> {
+  const mirrors = new Map<string, readonly string[]>()
+  if (value === undefined) return mirrors
+  if (!isPlainObject(value))
+    throw new LanesConfigError('mirrors', 'must be an object of { lane: [lane, ...] }', value)
+  const sources = [...domains, ...levelNames]
+  const targets = [...domains, ...levelNames, ...lanes]
+  for (const [key, list] of Object.entries(value)) {
+    if (!sources.includes(key)) {
+      const hint = lanes.includes(key)
+        ? `'${key}' is an extra lane, which only receives mirrored records and so cannot be a mirror source`
+        : undefined
+      throw new LanesConfigError(
+        `mirrors.${key}`,
+        `must be keyed by a domain or level lane (${sources.join(', ')})`,
+        key,
+        hint,
+      )
+    }
+    if (!Array.isArray(list))
+      throw new LanesConfigError(`mirrors.${key}`, 'must be an array of lane names', list)
+    for (const target of list) {
+      if (typeof target !== 'string' || !targets.includes(target)) {
+        const suggestion = typeof target === 'string' ? closestName(target, targets) : undefined
+        throw new LanesConfigError(
+          `mirrors.${key}`,
+          `must list only lanes (domains, level files or names declared in "lanes": ${targets.join(', ')})`,
+          target,
+          suggestion ? `did you mean '${suggestion}'?` : undefined,
+        )
+      }
+    }
+    mirrors.set(key, Object.freeze([...list]))
+  }
+  return mirrors
+}
+
+function parseDuration(option: string, value: unknown): number {
+  const match = typeof value === 'string' ? /^([1-9][0-9]{0,6})([mhdw])$/.exec(value) : null
+  if (!match) {
+    throw new LanesConfigError(option, "must be a duration like '30m', '12h', '7d' or '4w'", value)
+  }
+  return Number(match[1]) * DURATION_UNITS[match[2]!]!
+}
+
+function resolveRetention(value: unknown, intervalMinutes: number | null): ResolvedRetention | undefined {
+  if (value === undefined || value === false) return undefined
+  if (!isPlainObject(value))
+    throw new LanesConfigError('retention', 'must be an object { keep?, maxAge? }', value)
+  for (const key of Object.keys(value)) {
+    if (key !== 'keep' && key !== 'maxAge') {
+      throw new LanesConfigError(
+        `retention.${key}`,
+        'is not a retention option (use keep or maxAge)',
+        value[key],
+      )
+    }
+  }
+  if (value.keep === undefined && value.maxAge === undefined) {
+    throw new LanesConfigError('retention', 'must set keep, maxAge or both', value)
+  }
+  if (intervalMinutes === null) {
+    throw new LanesConfigError(
+      'retention',
+      "needs interval folders; it cannot be used with interval 'none'",
+      value,
+    )
+  }
+  const keep = value.keep
+  if (keep !== undefined && (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1)) {
+    throw new LanesConfigError('retention.keep', 'must be an integer of at least 1', keep)
+  }
+  const maxAgeMs = value.maxAge === undefined ? undefined : parseDuration('retention.maxAge', value.maxAge)
+  return { keep: keep as number | undefined, maxAgeMs }
+}
+
+function resolveCompress(value: unknown, intervalMinutes: number | null): false | 'gzip' {
+  if (value === undefined || value === false) return false
+  if (value !== 'gzip') throw new LanesConfigError('compress', "must be false or 'gzip'", value)
+  if (intervalMinutes === null) {
+    throw new LanesConfigError(
+      'compress',
+      "needs interval folders to close; it cannot be used with interval 'none'",
+      value,
+    )
+  }
+  return value
+}
+
+function resolveSymlink(value: unknown, intervalMinutes: number | null): string | false {
+  if (value === undefined || value === false) return false
+  const name = value === true ? 'current' : value
+  if (typeof name !== 'string' || !LANE_NAME_PATTERN.test(name)) {
+    throw new LanesConfigError(
+      'symlink',
+      'must be true, false or a link name (a letter, then letters, digits, "_" or "-")',
+      value,
+    )
+  }
+  if (intervalMinutes === null) {
+    throw new LanesConfigError(
+      'symlink',
+      "needs interval folders to point at; it cannot be used with interval 'none'",
+      value,
+    )
+  }
+  return name
+}
+
+function fileMode(input: Record<string, unknown>, key: string, fallback: number): number {
+  const value = input[key]
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0o777) {
+    throw new LanesConfigError(key, 'must be a permission mode from 0 to 0o777 (e.g. 0o640)', value)
+  }
+  return value
+}

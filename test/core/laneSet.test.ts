@@ -1,0 +1,95 @@
+import { LaneSets, resolveOptions } from '@loglanes/core'
+import { describe, expect, it } from 'vitest'
+
+const PINO_LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 }
+
+function lanes(options: Record<string, unknown>, domain: unknown, level: string): string[] {
+  const sets = new LaneSets(resolveOptions(options, { levels: PINO_LEVELS }))
+  return sets.lanesOf(domain, level).map((index) => sets.names[index]!)
+}
+
+describe('lane sets', () => {
+  it('exact: the domain lane and the one file of the level', () => {
+    expect(lanes({ domains: ['app', 'db'] }, 'db', 'error')).toEqual(['db', 'error'])
+    expect(lanes({ domains: ['app', 'db'] }, 'app', 'debug')).toEqual(['app', 'debug'])
+  })
+
+  it('threshold: the file of every level at or below the severity', () => {
+    const options = { domains: ['app', 'db'], levelFiles: 'threshold' }
+    expect(lanes(options, 'db', 'error')).toEqual(['db', 'trace', 'debug', 'info', 'warn', 'error'])
+    expect(lanes(options, 'db', 'trace')).toEqual(['db', 'trace'])
+    expect(lanes(options, 'app', 'fatal')).toEqual([
+      'app',
+      'trace',
+      'debug',
+      'info',
+      'warn',
+      'error',
+      'fatal',
+    ])
+  })
+
+  it('threshold places custom levels by their severity', () => {
+    const options = { levelFiles: 'threshold', customLevels: { audit: 35 } }
+    expect(lanes(options, 'app', 'warn')).toEqual(['app', 'trace', 'debug', 'info', 'audit', 'warn'])
+    expect(lanes(options, 'app', 'audit')).toEqual(['app', 'trace', 'debug', 'info', 'audit'])
+  })
+
+  it('level files off: only the domain lane', () => {
+    expect(lanes({ domains: ['app', 'db'], levelFiles: false }, 'db', 'error')).toEqual(['db'])
+  })
+
+  it('an unknown level label gets its own file', () => {
+    expect(lanes({}, 'app', 'level-35')).toEqual(['app', 'level-35'])
+    expect(lanes({ levelFiles: 'threshold' }, 'app', 'level-35')).toEqual(['app', 'level-35'])
+  })
+
+  it('a level label that is not a file name, or names a domain, gets no level file', () => {
+    expect(lanes({}, 'app', '../x')).toEqual(['app'])
+    expect(lanes({ domains: ['app', 'http'] }, 'app', 'http')).toEqual(['app'])
+  })
+
+  it('undeclared or missing domains go to the default domain', () => {
+    const options = { domains: ['app', 'db'], defaultDomain: 'db' }
+    expect(lanes(options, 'web', 'info')).toEqual(['db', 'info'])
+    expect(lanes(options, undefined, 'info')).toEqual(['db', 'info'])
+    expect(lanes(options, 42, 'info')).toEqual(['db', 'info'])
+    expect(lanes(options, '__proto__', 'info')).toEqual(['db', 'info'])
+    expect(lanes(options, '../../etc/x', 'info')).toEqual(['db', 'info'])
+  })
+
+  it('mirrors: one hop from the domain and level lanes, to domains, levels and extra lanes', () => {
+    const options = {
+      domains: ['app', 'db', 'http'],
+      lanes: ['alerts', 'all'],
+      mirrors: { error: ['alerts'], db: ['app', 'all'], app: ['http'] },
+    }
+    // db -> app, all; error -> alerts; app -> http is a second hop and is not followed.
+    expect(lanes(options, 'db', 'error')).toEqual(['db', 'error', 'app', 'all', 'alerts'])
+    expect(lanes(options, 'app', 'info')).toEqual(['app', 'info', 'http'])
+  })
+
+  it('mirrors are deduplicated, self-mirrors included', () => {
+    const options = {
+      domains: ['app', 'db'],
+      lanes: ['all'],
+      mirrors: { db: ['db', 'all', 'error'], error: ['all'] },
+    }
+    expect(lanes(options, 'db', 'error')).toEqual(['db', 'error', 'all'])
+    expect(lanes(options, 'db', 'info')).toEqual(['db', 'info', 'all', 'error'])
+  })
+
+  it('computes a set once per (domain, level) pair and reuses it', () => {
+    const sets = new LaneSets(resolveOptions({ domains: ['app', 'db'] }, { levels: PINO_LEVELS }))
+    const first = sets.lanesOf('db', 'info')
+    expect(sets.lanesOf('db', 'info')).toBe(first)
+    expect(sets.lanesOf('nope', 'info')).toBe(sets.lanesOf('app', 'info'))
+  })
+
+  it('bounds the files made for unknown level labels', () => {
+    const sets = new LaneSets(resolveOptions({}, { levels: PINO_LEVELS }))
+    for (let i = 0; i < 1000; i++) sets.lanesOf('app', `level-${i}`)
+    expect(sets.names.length).toBeLessThanOrEqual(1 + 64)
+    expect(sets.lanesOf('app', 'level-999').map((i) => sets.names[i])).toEqual(['app'])
+  })
+})

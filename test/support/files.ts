@@ -1,0 +1,48 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { afterEach, expect } from 'vitest'
+
+/** A fresh temporary folder, removed after the current test. */
+export function tempDir(prefix = 'loglanes-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Lines of a file, without the final empty string. */
+export function readLines(path: string): string[] {
+  const text = readFileSync(path, 'utf8')
+  if (text === '') return []
+  expect(text.endsWith('\n')).toBe(true)
+  return text.slice(0, -1).split('\n')
+}
+
+/** Every file under `dir`, as paths relative to it, sorted. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = []
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else out.push(relative(dir, path))
+    }
+  }
+  walk(dir)
+  return out.sort()
+}
+
+/** Line counts of every file under `dir`, keyed by relative path. */
+export function lineCounts(dir: string): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const file of listFiles(dir)) counts[file] = readLines(join(dir, file)).length
+  return counts
+}
+
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
