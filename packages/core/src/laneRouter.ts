@@ -137,6 +137,11 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.route(time, level, domain, text)
   }
 
+  /** Adds level labels `{ label: severity }` learned after start; see {@link LaneSets.addLevels}. */
+  addLevels(levels: Readonly<Record<string, number>>): void {
+    this.laneSets.addLevels(levels)
+  }
+
   /** The lane names (file stems) a record of this domain value and level is written to. */
   lanesOf(domain: unknown, level: string): string[] {
     return this.laneSets.lanesOf(domain, level).map((index) => this.laneSets.names[index]!)

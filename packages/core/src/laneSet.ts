@@ -19,7 +19,8 @@ export class LaneSets {
   private readonly declared: ReadonlySet<string>
   /** Domain and extra lane names: a level label equal to one of them gets no level file (it would mix two lanes). */
   private readonly otherLanes: ReadonlySet<string>
-  private readonly levelsBySeverity: readonly [string, number][]
+  private readonly levels: Map<string, number>
+  private levelsBySeverity: readonly [string, number][]
   private unknownLevels = 0
 
   constructor(
@@ -30,7 +31,24 @@ export class LaneSets {
   ) {
     this.declared = new Set(options.domains)
     this.otherLanes = new Set([...options.domains, ...options.lanes])
-    this.levelsBySeverity = [...options.levels].sort((a, b) => a[1] - b[1])
+    this.levels = new Map(options.levels)
+    this.levelsBySeverity = sortBySeverity(this.levels)
+  }
+
+  /**
+   * Adds level labels learned at run time (e.g. the levels a logger announces after start). Labels already
+   * known keep their severity; cached sets are recomputed.
+   */
+  addLevels(levels: Readonly<Record<string, number>>): void {
+    let added = false
+    for (const [label, severity] of Object.entries(levels)) {
+      if (this.levels.has(label) || typeof severity !== 'number' || !Number.isFinite(severity)) continue
+      this.levels.set(label, severity)
+      added = true
+    }
+    if (!added) return
+    this.levelsBySeverity = sortBySeverity(this.levels)
+    this.byDomain.clear()
   }
 
   /** The declared domain a record with this domain value goes to: itself if declared, else `defaultDomain`. */
@@ -66,7 +84,7 @@ export class LaneSets {
   private levelLanes(level: string): string[] {
     const mode = this.options.levelFiles
     if (mode === false || !LANE_NAME_PATTERN.test(level) || this.otherLanes.has(level)) return []
-    const severity = this.options.levels.get(level)
+    const severity = this.levels.get(level)
     if (severity === undefined) {
       // A label nobody configured (e.g. `level-35`): its own file, up to a bound.
       if (!this.indexOf.has(level) && ++this.unknownLevels > MAX_UNKNOWN_LEVELS) return []
@@ -85,4 +103,8 @@ export class LaneSets {
     }
     return index
   }
+}
+
+function sortBySeverity(levels: ReadonlyMap<string, number>): readonly [string, number][] {
+  return [...levels].sort((a, b) => a[1] - b[1])
 }

@@ -1,0 +1,180 @@
+import { LineScanner } from '@loglanes/pino'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+
+/** What the scanner must report for a line, computed with JSON.parse (the reference). */
+function reference(text: string, domainKey: string) {
+  const record = JSON.parse(text) as Record<string, unknown>
+  const pick = (value: unknown) =>
+    typeof value === 'number' || typeof value === 'string' ? value : undefined
+  const domain = record[domainKey]
+  return {
+    level: pick(record.level),
+    time: pick(record.time),
+    domain: typeof domain === 'string' ? domain : undefined,
+  }
+}
+
+function scanned(scanner: LineScanner, text: string, start = 0, end = text.length) {
+  const ok = scanner.scan(text, start, end)
+  return { ok, fields: { level: scanner.level, time: scanner.time, domain: scanner.domain } }
+}
+
+const ws = fc.constantFrom('', '', '', ' ', '\t', '\r', ' \r\t ')
+
+/** A string encoded as JSON, sometimes with needless \u escapes (which JSON.parse decodes). */
+function encodeString(value: string, escapeAll: boolean): string {
+  const plain = JSON.stringify(value)
+  if (!escapeAll) return plain
+  return `"${[...value].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).join('')}"`.replace(
+    /\\u([0-9a-f]{5,})/g,
+    (_m, hex: string) => {
+      const code = Number.parseInt(hex, 16) - 0x10000
+      const high = (0xd800 + (code >> 10)).toString(16)
+      const low = (0xdc00 + (code & 0x3ff)).toString(16)
+      return `\\u${high}\\u${low}`
+    },
+  )
+}
+
+/** A number in one of the many JSON spellings of the same value. */
+const numberText = fc.oneof(
+  fc.integer({ min: -1e15, max: 1e15 }).map(String),
+  fc.integer({ min: 0, max: 100 }).map((n) => `${n}.0`),
+  fc.integer({ min: 0, max: 100 }).map((n) => `${n}e0`),
+  fc.integer({ min: 1, max: 100 }).map((n) => `${n * 10}E-1`),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)),
+  fc.constantFrom('0', '-0', '1e3', '1E+3', '-1.5e-7', '1700000000000', '17000000000000000000', '0.1'),
+)
+
+const keyName = fc.oneof(
+  fc.constantFrom('level', 'time', 'domain', 'area', 'msg', 'lev', 'levels', 'timestamp', 'dom"ain'),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+)
+const keyText = fc.tuple(keyName, fc.boolean()).map(([k, esc]) => encodeString(k, esc))
+
+/** JSON text of an arbitrary value, nested objects and arrays holding the same keys included. */
+const valueText: fc.Arbitrary<string> = fc.letrec<{ value: string; object: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    numberText,
+    fc.tuple(fc.string({ unit: 'binary' }), fc.boolean()).map(([s, esc]) => encodeString(s, esc)),
+    fc.constantFrom('true', 'false', 'null'),
+    tie('object'),
+    fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
+  ),
+  object: fc
+    .array(fc.tuple(keyText, tie('value'), ws, ws), { maxLength: 5 })
+    .map((entries) => `{${entries.map(([k, v, a, b]) => `${a}${k}${b}:${a}${v}${b}`).join(',')}}`),
+})).value
+
+/** A whole top-level object with duplicate keys, escapes and whitespace, as one line. */
+const line = fc
+  .array(fc.tuple(keyText, valueText, ws, ws), { maxLength: 8 })
+  .map((entries) => `{${entries.map(([k, v, a, b]) => `${a}${k}${b}:${a}${v}${b}`).join(',')}}`)
+  .filter((text) => !text.includes('\n') && isJson(text))
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('LineScanner agrees with JSON.parse', () => {
+  it('on generated lines: nested keys, duplicates, escapes, unicode, every number form', () => {
+    const scanner = new LineScanner('domain')
+    fc.assert(
+      fc.property(line, (text) => {
+        const result = scanned(scanner, text)
+        // The scanner may hand a line to JSON.parse only when an escape sits in it.
+        if (!result.ok) {
+          expect(text).toContain('\\')
+          return
+        }
+        expect(result.fields).toEqual(reference(text, 'domain'))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('with another domain key, on lines whose relevant fields appear at any depth and order', () => {
+    const scanner = new LineScanner('area')
+    const field = fc.tuple(fc.constantFrom('"level"', '"time"', '"area"', '"domain"'), valueText)
+    const shaped = fc
+      .array(fc.oneof(field, fc.tuple(keyText, valueText)), { minLength: 1, maxLength: 10 })
+      .map((entries) => `{${entries.map(([k, v]) => `${k}:${v}`).join(',')}}`)
+      .filter(isJson)
+    fc.assert(
+      fc.property(shaped, (text) => {
+        const result = scanned(scanner, text)
+        if (result.ok) expect(result.fields).toEqual(reference(text, 'area'))
+        else expect(text).toContain('\\')
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('inside a larger chunk: only the given range is read', () => {
+    const scanner = new LineScanner('domain')
+    fc.assert(
+      fc.property(line, line, line, (before, text, after) => {
+        const chunk = `${before}\n${text}\n${after}\n`
+        const start = before.length + 1
+        const result = scanned(scanner, chunk, start, start + text.length)
+        if (result.ok) expect(result.fields).toEqual(reference(text, 'domain'))
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('on pino lines', () => {
+    const scanner = new LineScanner('domain')
+    const text =
+      '{"level":30,"time":1763647200000,"pid":4242,"hostname":"web-1","domain":"db","reqId":"r-1","msg":"query {\\"a\\":1} done"}'
+    expect(scanned(scanner, text)).toEqual({
+      ok: true,
+      fields: { level: 30, time: 1763647200000, domain: 'db' },
+    })
+    const iso = '{"level":"info","time":"2026-11-20T14:00:00.000Z","msg":"x","domain":"http"}'
+    expect(scanned(scanner, iso).fields).toEqual({
+      level: 'info',
+      time: '2026-11-20T14:00:00.000Z',
+      domain: 'http',
+    })
+  })
+
+  it('last duplicate key wins, nested keys are ignored', () => {
+    const scanner = new LineScanner('domain')
+    const text =
+      '{"domain":"app","ctx":{"domain":"db","level":60},"level":30,"list":[{"time":1}],"domain":"http"}'
+    expect(scanned(scanner, text)).toEqual({
+      ok: true,
+      fields: { level: 30, time: undefined, domain: 'http' },
+    })
+  })
+
+  it('a later non-string value clears an earlier one, as JSON.parse would', () => {
+    const scanner = new LineScanner('domain')
+    expect(scanned(scanner, '{"domain":"db","domain":{"x":1},"level":30,"level":null}').fields).toEqual({
+      level: undefined,
+      time: undefined,
+      domain: undefined,
+    })
+  })
+
+  it('declines lines it cannot read without JSON.parse, and non-objects', () => {
+    const scanner = new LineScanner('domain')
+    expect(scanner.scan('{"dom\\u0061in":"db"}', 0, 20)).toBe(false)
+    expect(scanner.scan('{"domain":"d\\u0062"}', 0, 20)).toBe(false)
+    for (const text of ['', '[1,2]', '"x"', 'not json', '{"a":1', '{"a" 1}', '{"a":1}x', '{"level":30,}']) {
+      expect(scanner.scan(text, 0, text.length)).toBe(false)
+    }
+    expect(scanned(scanner, '{}')).toEqual({
+      ok: true,
+      fields: { level: undefined, time: undefined, domain: undefined },
+    })
+  })
+})
