@@ -117,6 +117,44 @@ describe('LineScanner agrees with JSON.parse', () => {
     )
   })
 
+  it('on pino-shaped lines (the fast path): any tail of flat, nested, escaped or duplicate fields', () => {
+    const scanner = new LineScanner('domain')
+    const levelText = fc.oneof(
+      numberText,
+      fc.constantFrom('"info"', '"audit"', '"in\\"fo"', 'true', 'null', '30 '),
+    )
+    const timeText = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 48 }).map(String),
+      fc.constantFrom('"2026-11-20T14:00:00.000Z"', '"x\\"y"', '1.5e12', 'null', '01'),
+    )
+    const key = fc.constantFrom('"domain"', '"time"', '"level"', '"hostname"')
+    const tailEntry = fc.oneof(
+      fc.tuple(key, valueText, ws, ws),
+      fc.tuple(
+        fc.constantFrom('"domain"'),
+        fc.constantFrom('"db"', '"app"', '"d\\u0062"', '5', '{"a":1}'),
+        ws,
+        ws,
+      ),
+      fc.tuple(keyText, fc.oneof(valueText, key), ws, ws),
+    )
+    const pinoLine = fc
+      .tuple(levelText, timeText, fc.array(tailEntry, { maxLength: 6 }), fc.constantFrom('', ' ', '\r'))
+      .map(
+        ([level, time, tail, trailing]) =>
+          `{"level":${level},"time":${time}${tail.map(([k, v, a, b]) => `,${a}${k}${b}:${a}${v}`).join('')}}${trailing}`,
+      )
+      .filter(isJson)
+    fc.assert(
+      fc.property(pinoLine, (text) => {
+        const result = scanned(scanner, text)
+        if (result.ok) expect(result.fields).toEqual(reference(text, 'domain'))
+        else expect(text).toContain('\\')
+      }),
+      { numRuns: 5000 },
+    )
+  })
+
   it('inside a larger chunk: only the given range is read', () => {
     const scanner = new LineScanner('domain')
     fc.assert(

@@ -9,30 +9,35 @@ export interface LaneFileHost {
   recordsDropped(file: LaneFile, records: number, reason: string): void
 }
 
-/** Text buffered per lane before it is written at once; bounds memory and makes each write one big batch. */
-const CHUNK_CHARS = 256 * 1024
-/** Text kept for a failing lane before new records are refused (and counted). */
-const MAX_FAILING_CHARS = 32 * 1024 * 1024
+/** Bytes buffered per lane before they are written at once; bounds memory and makes each write one big batch. */
+const CHUNK_BYTES = 256 * 1024
+const FIRST_CAPACITY = 16 * 1024
+/** Bytes kept for a failing lane before new records are refused (and counted). */
+const MAX_FAILING_BYTES = 32 * 1024 * 1024
 const FIRST_RETRY_MS = 50
 const MAX_RETRY_MS = 2_000
 const OPEN_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT
+const EMPTY = Buffer.alloc(0)
+const NEWLINE = 10
+const SPACE = 32
 
 /**
  * One lane file (`<folder>/<lane>.log`): opened on its first write, appended with `O_APPEND` in whole batches
  * of whole records, so lines from several processes never interleave.
  *
- * Writes are synchronous and batched by the owner (one write per file per batch): nothing is ever in flight,
- * so a flush at process exit is complete. A failing write keeps its bytes, reports once, and retries by
- * reopening the path with backoff until the cause goes away.
+ * Records are encoded (or copied, for byte input) straight into one growing buffer per lane, so a batch costs
+ * one copy and one `write(2)`. Writes are synchronous and batched by the owner (one write per file per batch):
+ * nothing is ever in flight, so a flush at process exit is complete. A failing write keeps its bytes, reports
+ * once, and retries by reopening the path with backoff until the cause goes away.
  */
 export class LaneFile {
   private fd = -1
-  /** Bytes of a partial or failed write: written first. */
-  private head: Buffer | null = null
-  /** Full chunks waiting while the lane fails. */
-  private readonly chunks: string[] = []
-  private tail = ''
-  private queuedChars = 0
+  /** The batch being filled; `length` bytes of it are records. */
+  private batch: Buffer = Buffer.allocUnsafe(FIRST_CAPACITY)
+  private length = 0
+  /** Full batches waiting while the lane fails, oldest first. */
+  private readonly held: Buffer[] = []
+  private heldBytes = 0
   private failing = false
   private retryTimer: NodeJS.Timeout | undefined
   private retryDelay = FIRST_RETRY_MS
@@ -49,9 +54,9 @@ export class LaneFile {
     private readonly host: LaneFileHost,
   ) {}
 
-  /** True when some accepted text is not yet in the file descriptor. */
+  /** True when some accepted record is not yet in the file descriptor. */
   get pending(): boolean {
-    return this.queuedChars > 0 || this.head !== null
+    return this.length > 0 || this.heldBytes > 0
   }
 
   /** True while the lane's last write or open failed. */
@@ -59,24 +64,24 @@ export class LaneFile {
     return this.failing
   }
 
-  /** Queues one whole record (ending in `\n`). Writes at once when a chunk is full. */
+  /** Queues one whole record (ending in `\n`). Writes at once when the batch is full. */
   append(text: string): void {
-    if (this.failing) {
-      if (this.queuedChars + text.length > MAX_FAILING_CHARS) {
-        this.droppedRecords++
-        return
-      }
-      this.tail += text
-      this.queuedChars += text.length
-      if (this.tail.length >= CHUNK_CHARS) {
-        this.chunks.push(this.tail)
-        this.tail = ''
-      }
-      return
-    }
-    this.tail += text
-    this.queuedChars += text.length
-    if (this.tail.length >= CHUNK_CHARS) this.write()
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: reserve that, then encode in place.
+    if (!this.reserve(text.length * 3)) return
+    this.length += this.batch.write(text, this.length)
+    if (this.length >= CHUNK_BYTES) this.batchFull()
+  }
+
+  /**
+   * Queues one whole record given as `source[start, end)` (UTF-8, ending in `\n`). Pass a plain `Uint8Array`
+   * on hot paths: its `subarray` is far cheaper than a `Buffer`'s.
+   */
+  appendBytes(source: Uint8Array, start: number, end: number): void {
+    const size = end - start
+    if (!this.reserve(size)) return
+    this.batch.set(source.subarray(start, end), this.length)
+    this.length += size
+    if (this.length >= CHUNK_BYTES) this.batchFull()
   }
 
   /**
@@ -88,55 +93,89 @@ export class LaneFile {
     return this.drain()
   }
 
-  /** Writes what it can, then closes the descriptor. Text that still cannot be written is reported as lost. */
+  /** Writes what it can, then closes the descriptor. Records that still cannot be written are reported as lost. */
   close(): void {
     if (this.closed) return
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = undefined
     if (this.pending) this.drain()
     this.closed = true
-    if (this.pending) {
-      const lost = this.countQueuedRecords()
-      this.reportDropped()
-      this.host.recordsDropped(this, lost, 'could not be written before close')
-    } else {
-      this.reportDropped()
-    }
+    this.reportDropped()
+    if (this.pending)
+      this.host.recordsDropped(this, this.countQueuedRecords(), 'could not be written before close')
     this.closeFd()
-    this.head = null
-    this.tail = ''
-    this.chunks.length = 0
-    this.queuedChars = 0
+    this.held.length = 0
+    this.heldBytes = 0
+    this.length = 0
+    this.batch = EMPTY
+  }
+
+  /** Makes room for `size` more bytes; false when the record is refused (a failing lane's buffer is full). */
+  private reserve(size: number): boolean {
+    if (this.failing && this.heldBytes + this.length + size > MAX_FAILING_BYTES) {
+      this.droppedRecords++
+      return false
+    }
+    if (this.length + size <= this.batch.length) return true
+    if (this.length > 0 && this.length + size > CHUNK_BYTES) this.batchFull()
+    if (this.length + size > this.batch.length) {
+      const grown = Buffer.allocUnsafe(
+        Math.max(this.length + size, Math.min(this.batch.length * 2, CHUNK_BYTES)),
+      )
+      this.batch.copy(grown, 0, 0, this.length)
+      this.batch = grown
+    }
+    return true
+  }
+
+  /** A batch reached its size: write it now, or set it aside while the lane fails. */
+  private batchFull(): void {
+    if (!this.failing) {
+      this.drain()
+      if (!this.failing) return
+    }
+    if (this.length === 0) return
+    this.held.push(this.batch.subarray(0, this.length))
+    this.heldBytes += this.length
+    this.batch = Buffer.allocUnsafe(FIRST_CAPACITY)
+    this.length = 0
   }
 
   private drain(): boolean {
     if (this.fd < 0 && !this.open()) return false
-    for (;;) {
-      let buffer = this.head
-      if (buffer === null) {
-        const text = this.chunks.length > 0 ? this.chunks.shift()! : this.tail
-        if (text.length === 0) break
-        if (text === this.tail) this.tail = ''
-        this.queuedChars -= text.length
-        buffer = Buffer.from(text, 'utf8')
-      }
-      let written: number
-      try {
-        written = writeSync(this.fd, buffer)
-      } catch (error) {
-        this.head = buffer
-        this.fail(error as NodeJS.ErrnoException)
-        return false
-      }
-      if (written === 0) {
-        this.head = buffer
-        this.fail(Object.assign(new Error('write(2) wrote nothing'), { code: 'EAGAIN' }))
-        return false
-      }
-      this.head = written < buffer.length ? buffer.subarray(written) : null
+    while (this.held.length > 0) {
+      const head = this.held[0]!
+      const written = this.writeOut(head, head.length)
+      if (written < 0) return false
+      this.heldBytes -= written
+      if (written < head.length) this.held[0] = head.subarray(written)
+      else this.held.shift()
+    }
+    while (this.length > 0) {
+      const written = this.writeOut(this.batch, this.length)
+      if (written < 0) return false
+      // A partial write (a full disk, a signal): keep the rest at the front of the batch.
+      if (written < this.length) this.batch.copyWithin(0, written, this.length)
+      this.length -= written
     }
     if (this.failing) this.recover()
     return true
+  }
+
+  /** One `write(2)` of `buffer[0, size)`; the bytes written, or -1 after a failure has been handled. */
+  private writeOut(buffer: Buffer, size: number): number {
+    let written: number
+    try {
+      written = writeSync(this.fd, buffer, 0, size)
+    } catch (error) {
+      this.fail(error as NodeJS.ErrnoException)
+      return -1
+    }
+    if (written === 0) {
+      this.fail(Object.assign(new Error('write(2) wrote nothing'), { code: 'EAGAIN' }))
+      return -1
+    }
+    return written
   }
 
   private open(): boolean {
@@ -157,10 +196,6 @@ export class LaneFile {
       this.failing = true
       this.retryDelay = FIRST_RETRY_MS
       this.host.laneFailed(this, error)
-    }
-    if (this.tail.length > 0) {
-      this.chunks.push(this.tail)
-      this.tail = ''
     }
     if (!this.closed) this.scheduleRetry()
   }
@@ -195,10 +230,17 @@ export class LaneFile {
   /** Records still queued, counted as lines that do not start a stack continuation. */
   private countQueuedRecords(): number {
     let count = 0
-    const texts = [this.head?.toString('utf8') ?? '', ...this.chunks, this.tail]
-    for (const text of texts) {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-        if (!text.startsWith('    ', i + 1)) count++
+    for (const bytes of [...this.held, this.batch.subarray(0, this.length)]) {
+      for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) {
+        if (
+          !(
+            bytes[i + 1] === SPACE &&
+            bytes[i + 2] === SPACE &&
+            bytes[i + 3] === SPACE &&
+            bytes[i + 4] === SPACE
+          )
+        )
+          count++
       }
     }
     return count

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { createIntervalClock, type IntervalClock } from './intervalClock.js'
 import { LaneFile, type LaneFileHost } from './laneFile.js'
-import { LaneSets } from './laneSet.js'
+import { type LaneSet, LaneSets } from './laneSet.js'
 import type { ResolvedLanesOptions } from './options.js'
 import { compileStrftime } from './strftime.js'
 import { renderTextRecord } from './textFormat.js'
@@ -44,6 +44,8 @@ interface FolderState {
   end: number
   /** Lane files by lane index, opened on the lane's first record. */
   readonly files: (LaneFile | undefined)[]
+  /** The files of each lane set used in this folder, so a record finds its files with one lookup. */
+  readonly filesOf: Map<LaneSet, readonly LaneFile[]>
   /** Sweep generation in which the folder was last left; folders idle for a whole sweep get closed. */
   used: number
 }
@@ -104,20 +106,26 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
    * `domain` is the record's domain value as found (undeclared or missing goes to `defaultDomain`).
    */
   route(time: number, level: string, domain: unknown, text: string): void {
-    if (this.closed) {
-      this.dropAfterClose()
-      return
-    }
-    let folder = this.current
-    if (!(time >= this.start && time < this.end) || folder === undefined) folder = this.enter(time)
-    const lanes = this.laneSets.lanesOf(domain, level)
-    const files = folder.files
-    for (let i = 0; i < lanes.length; i++) {
-      const index = lanes[i]!
-      const file = files[index] ?? this.openLane(folder, index)
-      file.append(text)
-    }
-    if (!this.scheduled) this.schedule()
+    const files = this.filesFor(time, level, domain)
+    if (files === undefined) return
+    for (let i = 0; i < files.length; i++) files[i]!.append(text)
+  }
+
+  /**
+   * Routes one record given as bytes: `source[start, end)` is the whole UTF-8 line with its `\n`. Saves the
+   * transports an encode per lane: the bytes are copied into each lane's batch as they are.
+   */
+  routeBytes(
+    time: number,
+    level: string,
+    domain: unknown,
+    source: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
+    const files = this.filesFor(time, level, domain)
+    if (files === undefined) return
+    for (let i = 0; i < files.length; i++) files[i]!.appendBytes(source, start, end)
   }
 
   /** Renders a record in the `text` format (`<timestamp> <LEVEL> [<domain>] <message> <fields>`) and routes it. */
@@ -213,6 +221,19 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.emit('recordsDropped', { lane: file.lane, path: file.path, records, reason })
   }
 
+  /** The lane files of a record, in the folder of its time; undefined (and counted) after close. The hot path. */
+  private filesFor(time: number, level: string, domain: unknown): readonly LaneFile[] | undefined {
+    if (this.closed) {
+      this.dropAfterClose()
+      return undefined
+    }
+    let folder = this.current
+    if (!(time >= this.start && time < this.end) || folder === undefined) folder = this.enter(time)
+    const lanes = this.laneSets.lanesOf(domain, level)
+    if (!this.scheduled) this.schedule()
+    return folder.filesOf.get(lanes) ?? this.openLanes(folder, lanes)
+  }
+
   private enter(time: number): FolderState {
     const interval = this.clock.intervalAt(validTime(time))
     let folder = this.folders.get(interval.name)
@@ -222,6 +243,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
         path: join(this.options.dir, interval.name),
         end: interval.end,
         files: [],
+        filesOf: new Map(),
         used: this.generation,
       }
       this.folders.set(interval.name, folder)
@@ -237,11 +259,18 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     return folder
   }
 
-  private openLane(folder: FolderState, index: number): LaneFile {
-    const lane = this.laneSets.names[index]!
-    const file = new LaneFile(lane, folder.path, join(folder.path, `${lane}.log`), this)
-    folder.files[index] = file
-    return file
+  private openLanes(folder: FolderState, lanes: LaneSet): readonly LaneFile[] {
+    const files = lanes.map((index) => {
+      let file = folder.files[index]
+      if (file === undefined) {
+        const lane = this.laneSets.names[index]!
+        file = new LaneFile(lane, folder.path, join(folder.path, `${lane}.log`), this)
+        folder.files[index] = file
+      }
+      return file
+    })
+    folder.filesOf.set(lanes, files)
+    return files
   }
 
   private schedule(): void {

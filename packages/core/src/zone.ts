@@ -64,15 +64,35 @@ function utcZone(name: string): Zone {
 function intlZone(name: string): Zone {
   // No timeZone option means the host's default zone, which follows TZ.
   const timeZone = name === 'local' ? undefined : name
-  const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-  const abbreviationFormat = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
-  const offsets = new SpanCache((t) => parseLongOffset(timeZoneNamePart(offsetFormat, t)))
-  const abbreviations = new SpanCache((t) => timeZoneNamePart(abbreviationFormat, t))
+  // The local zone's offsets come from Date, which needs none of the ICU formatting data (~8 MB of memory);
+  // formatters are made only when a named zone or a %Z abbreviation needs them.
+  const offsets = new SpanCache(timeZone === undefined ? localOffset : namedOffset(timeZone))
+  let abbreviations: SpanCache<string> | undefined
   return {
     name,
     offsetAt: (t) => offsets.valueAt(t),
-    abbreviationAt: (t) => abbreviations.valueAt(t),
+    abbreviationAt: (t) => {
+      if (abbreviations === undefined) {
+        const format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+        abbreviations = new SpanCache((at) => timeZoneNamePart(format, at))
+      }
+      return abbreviations.valueAt(t)
+    },
   }
+}
+
+const scratch = new Date(0)
+
+/** The host zone's offset at t from Date, in ms east of UTC (Date reports minutes west). */
+function localOffset(t: number): number {
+  scratch.setTime(t)
+  // `|| 0` turns the -0 of a zero offset into 0.
+  return -scratch.getTimezoneOffset() * 60_000 || 0
+}
+
+function namedOffset(timeZone: string): (t: number) => number {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+  return (t) => parseLongOffset(timeZoneNamePart(format, t))
 }
 
 function timeZoneNamePart(format: Intl.DateTimeFormat, t: number): string {

@@ -6,6 +6,7 @@ import { LevelLabels, RecordTimes } from './pinoRecord.js'
 
 /** A line longer than this without a line feed is written as it is, so one runaway line cannot exhaust memory. */
 const MAX_LINE_CHARS = 64 * 1024 * 1024
+const NEWLINE = 10
 
 /** Chunks held while waiting for pino's config, at most; past this they are routed with the levels known. */
 const MAX_HELD_CHARS = 8 * 1024 * 1024
@@ -132,41 +133,92 @@ export class LanesStream extends Writable {
       this.carry = ''
       start = newline + 1
     }
-    for (let newline = chunk.indexOf('\n', start); newline >= 0; newline = chunk.indexOf('\n', start)) {
-      if (newline > start) this.routeLine(chunk, start, newline)
-      start = newline + 1
+    const last = chunk.lastIndexOf('\n')
+    if (last >= start) {
+      if (this.text) this.routeTextLines(chunk, start, last)
+      else this.routeJsonLines(chunk, start, last)
+      start = last + 1
     }
     if (start < chunk.length) this.carry = chunk.slice(start)
   }
 
-  private routeWhole(line: string): void {
-    if (line.length > 1) this.routeLine(line, 0, line.length - 1)
+  /**
+   * Routes the whole lines of `chunk[start, last]` (`last` is a line feed). The chunk is encoded once; each line
+   * is copied to its lanes as bytes. A line feed is one byte in UTF-8, so line ends in the string and in the
+   * bytes pair up one to one; the byte search is skipped when the chunk is ASCII and the offsets coincide.
+   */
+  private routeJsonLines(chunk: string, start: number, last: number): void {
+    const bytes = Buffer.from(chunk, 'utf8')
+    // A plain Uint8Array view: its subarray() is much cheaper than Buffer's, and lanes copy from it per line.
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)
+    const ascii = bytes.length === chunk.length
+    let byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
+    const { scanner, router, times, labels } = this
+    for (let newline = chunk.indexOf('\n', start); newline >= 0 && newline <= last; ) {
+      const byteNewline = ascii ? newline : bytes.indexOf(NEWLINE, byteStart)
+      if (newline > start) {
+        if (scanner.scan(chunk, start, newline)) {
+          router.routeBytes(
+            times.timeOf(scanner.time),
+            labels.labelOf(scanner.level),
+            scanner.domain,
+            view,
+            byteStart,
+            byteNewline + 1,
+          )
+        } else {
+          this.routeParsed(chunk.slice(start, newline), view, byteStart, byteNewline + 1)
+        }
+      }
+      start = newline + 1
+      byteStart = byteNewline + 1
+      newline = chunk.indexOf('\n', start)
+    }
   }
 
-  /** Routes `chunk[start, newline]`, the line and its line feed. */
-  private routeLine(chunk: string, start: number, newline: number): void {
+  private routeTextLines(chunk: string, start: number, last: number): void {
+    for (let newline = chunk.indexOf('\n', start); newline >= 0 && newline <= last; ) {
+      if (newline > start) this.routeText(chunk.slice(start, newline))
+      start = newline + 1
+      newline = chunk.indexOf('\n', start)
+    }
+  }
+
+  /** Routes one line (with its line feed) that arrived on its own, e.g. joined across chunks. */
+  private routeWhole(line: string): void {
+    const content = line.slice(0, -1)
+    if (content.trim() === '') return
     if (this.text) {
-      this.routeText(chunk.slice(start, newline))
+      this.routeText(content)
       return
     }
-    const line = chunk.slice(start, newline + 1)
-    const scanner = this.scanner
-    if (scanner.scan(chunk, start, newline)) {
-      this.router.route(
+    const bytes = Buffer.from(line, 'utf8')
+    if (this.scanner.scan(line, 0, content.length)) {
+      const { scanner } = this
+      this.router.routeBytes(
         this.times.timeOf(scanner.time),
         this.labels.labelOf(scanner.level),
         scanner.domain,
-        line,
+        bytes,
+        0,
+        bytes.length,
       )
-      return
+    } else {
+      this.routeParsed(content, bytes, 0, bytes.length)
     }
-    const record = parseObject(chunk.slice(start, newline))
-    if (record === undefined && chunk.slice(start, newline).trim() === '') return
-    this.router.route(
+  }
+
+  /** The slow path: a line the scanner declined (escapes, not an object) is read with JSON.parse, or as text. */
+  private routeParsed(content: string, bytes: Uint8Array, start: number, end: number): void {
+    const record = parseObject(content)
+    if (record === undefined && content.trim() === '') return
+    this.router.routeBytes(
       this.times.timeOf(numberOrString(record?.time)),
       this.labels.labelOf(numberOrString(record?.level)),
       record?.[this.domainKey],
-      line,
+      bytes,
+      start,
+      end,
     )
   }
 

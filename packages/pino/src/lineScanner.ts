@@ -21,13 +21,19 @@ const LEVEL = 1
 const TIME = 2
 const DOMAIN = 3
 
+/** How pino starts every line (with its default level formatter). */
+const PINO_PREFIX = '{"level":'
+const TIME_KEY = ',"time":'
+
 /**
- * Finds the top-level `level`, `time` and domain fields of one JSON line without parsing the whole line.
+ * Finds the top-level `level`, `time` and domain fields of one JSON line without parsing the whole line, agreeing
+ * with `JSON.parse` on every valid line (duplicate keys: the last one wins).
  *
- * It walks the top-level object, skipping nested values and strings, and agrees with `JSON.parse` on every
- * valid line (duplicate keys: the last one wins). When a relevant key or value holds an escape sequence, or the
- * line is not a JSON object, `scan` returns false and the caller falls back to `JSON.parse`.
- * Results are left in fields of the scanner, so a scan allocates nothing but the strings it returns.
+ * Lines as pino writes them (`{"level":30,"time":…,` then flat fields) take a fast path: the prefix is read in
+ * place, and one allocation-free regular expression sweep finds the domain key and anything that would need a
+ * closer look (an escape, a nested object or array, a second `level` or `time`). Every other line is walked
+ * token by token. When a relevant key or value holds an escape sequence, or the line is not a JSON object, `scan`
+ * returns false and the caller falls back to `JSON.parse`. Results are left in fields of the scanner.
  */
 export class LineScanner {
   /** The `level` value: a number, a string label, or undefined when absent or of another type. */
@@ -37,7 +43,16 @@ export class LineScanner {
   /** The domain value when it is a string, else undefined. */
   domain: string | undefined
 
-  constructor(private readonly domainKey: string) {}
+  /** Matches the keys that matter and the characters that end the fast path: `\\`, `{`, `[`. */
+  private readonly tokens: RegExp | undefined
+  /** The domain key as it appears in JSON text, quotes included. */
+  private readonly quotedKey: string
+
+  constructor(private readonly domainKey: string) {
+    this.quotedKey = JSON.stringify(domainKey)
+    const plain = this.quotedKey === `"${domainKey}"` && domainKey !== 'level' && domainKey !== 'time'
+    this.tokens = plain ? new RegExp(`"(?:level|time|${escapeRegExp(domainKey)})"|[\\\\{[]`, 'g') : undefined
+  }
 
   /**
    * Scans `text[start, end)`, one line without its line feed.
@@ -47,6 +62,66 @@ export class LineScanner {
     this.level = undefined
     this.time = undefined
     this.domain = undefined
+    return this.scanPinoLine(text, start, end) || this.scanObject(text, start, end)
+  }
+
+  /** The fast path; false when the line is not shaped as pino writes it (then nothing is decided). */
+  private scanPinoLine(text: string, start: number, end: number): boolean {
+    const tokens = this.tokens
+    if (tokens === undefined || end - start < 20 || !matchesAt(text, start, PINO_PREFIX)) return false
+    let p = start + PINO_PREFIX.length
+    // "level": a number or a label.
+    let valueEnd =
+      p < end && text.charCodeAt(p) === QUOTE ? plainStringEnd(text, p + 1, end) : literalEnd(text, p, end)
+    if (valueEnd < 0 || valueEnd === p) return false
+    const level =
+      text.charCodeAt(p) === QUOTE ? text.slice(p + 1, valueEnd++) : parseNumber(text, p, valueEnd)
+    p = valueEnd
+    if (!matchesAt(text, p, TIME_KEY)) return false
+    p += TIME_KEY.length
+    // "time": epoch digits or an ISO string.
+    valueEnd =
+      p < end && text.charCodeAt(p) === QUOTE ? plainStringEnd(text, p + 1, end) : literalEnd(text, p, end)
+    if (valueEnd < 0 || valueEnd === p) return false
+    const time = text.charCodeAt(p) === QUOTE ? text.slice(p + 1, valueEnd++) : parseNumber(text, p, valueEnd)
+    p = valueEnd
+    const next = text.charCodeAt(p)
+    if (next === CLOSE_BRACE) {
+      if (skipSpace(text, p + 1, end) !== end) return false
+    } else if (next !== COMMA) {
+      return false
+    }
+    // The rest must be flat and escape-free; the last domain key wins, a second level or time needs the walk.
+    let domainValue = -1
+    tokens.lastIndex = p
+    while (tokens.test(text)) {
+      const after = tokens.lastIndex
+      if (after > end) break
+      // `\`, `{`, `[`, a second level or time, or the key as a value: the walk decides.
+      const keyStart = after - this.quotedKey.length
+      if (keyStart < p || !matchesAt(text, keyStart, this.quotedKey) || text.charCodeAt(after) !== COLON)
+        return false
+      domainValue = after + 1
+    }
+    let domain: string | undefined
+    if (domainValue >= 0) {
+      const c = text.charCodeAt(domainValue)
+      if (c === QUOTE) {
+        const close = text.indexOf('"', domainValue + 1)
+        if (close < 0 || close >= end) return false
+        domain = text.slice(domainValue + 1, close)
+      } else if (c === SPACE || c === TAB || c === CR || c === LF || domainValue >= end) {
+        return false
+      }
+    }
+    this.level = level
+    this.time = time
+    this.domain = domain
+    return true
+  }
+
+  /** The general path: a walk over the top-level object. */
+  private scanObject(text: string, start: number, end: number): boolean {
     let p = skipSpace(text, start, end)
     if (p >= end || text.charCodeAt(p) !== OPEN_BRACE) return false
     p = skipSpace(text, p + 1, end)
@@ -126,16 +201,33 @@ function skipSpace(text: string, p: number, end: number): number {
   return p
 }
 
-/** Index of the quote closing a string whose content starts at `p`, or -1. */
+/**
+ * Index of the quote closing a string whose content starts at `p`, or -1. A character loop, not `indexOf`:
+ * strings in log lines are short, and each `indexOf` call costs more than walking a few dozen characters.
+ */
 function stringEnd(text: string, p: number, end: number): number {
-  for (;;) {
-    const q = text.indexOf('"', p)
-    if (q < 0 || q >= end) return -1
-    let backslashes = 0
-    for (let i = q - 1; i >= p && text.charCodeAt(i) === BACKSLASH; i--) backslashes++
-    if ((backslashes & 1) === 0) return q
-    p = q + 1
+  while (p < end) {
+    const c = text.charCodeAt(p)
+    if (c === QUOTE) return p
+    p += c === BACKSLASH ? 2 : 1
   }
+  return -1
+}
+
+/** `text.startsWith(word, p)` as a loop: for the short words here, cheaper than the call. */
+function matchesAt(text: string, p: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (text.charCodeAt(p + i) !== word.charCodeAt(i)) return false
+  return true
+}
+
+/** End quote of a string without escapes starting at `p` (short: a label or an ISO time), or -1. */
+function plainStringEnd(text: string, p: number, end: number): number {
+  const close = stringEnd(text, p, end)
+  return close < 0 || hasBackslash(text, p, close) ? -1 : close
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function hasBackslash(text: string, start: number, end: number): boolean {

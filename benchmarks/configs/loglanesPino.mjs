@@ -1,0 +1,18 @@
+// @loglanes/pino: the routing transport in pino's worker thread, on defaults (day folders, exact level files).
+import pino from 'pino'
+import { endPino } from '../lib/pinoEnd.mjs'
+
+export const label = '@loglanes/pino'
+
+export async function setup(work, dir) {
+  const options = {
+    dir,
+    domains: work.domains,
+    levelFiles: work.levelFiles ? 'exact' : false,
+    format: work.format,
+  }
+  if (work.format === 'text') options.timestampFormat = '%Y-%m-%d %H:%M:%S.%L'
+  const logger = pino({ level: 'debug', transport: { target: '@loglanes/pino', options } })
+  const children = work.domains.map((domain) => logger.child({ domain }))
+  return { children, close: () => endPino(logger) }
+}

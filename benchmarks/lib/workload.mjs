@@ -1,0 +1,69 @@
+// The benchmark workloads: deterministic records, and the files each must produce.
+
+export const W1_DOMAINS = ['app', 'db', 'http']
+
+/** A small seeded PRNG (mulberry32), so every configuration logs the very same records. */
+function random(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Levels for n records: debug 10%, info 60%, warn 20%, error 10%. */
+export function levelsFor(n, seed = 42) {
+  const next = random(seed)
+  const levels = new Array(n)
+  for (let i = 0; i < n; i++) {
+    const r = next()
+    levels[i] = r < 0.1 ? 'debug' : r < 0.7 ? 'info' : r < 0.9 ? 'warn' : 'error'
+  }
+  return levels
+}
+
+/** The fields of record i (with the message 'request handled' and pino's own fields, ~190-byte lines). */
+export function fieldsFor(i) {
+  return {
+    reqId: `req-${100000 + i}`,
+    userId: 1000 + ((i * 7919) % 9000),
+    durationMs: (i % 977) / 10,
+    path: `/api/v1/orders/${10000 + (i % 90000)}/items`,
+  }
+}
+
+export const MESSAGE = 'request handled'
+
+/**
+ * A workload: its records (domain and level of record i) and the line count each output file must have,
+ * relative to the day folder.
+ */
+export function workload(name, n) {
+  const domains = name === 'W2' ? Array.from({ length: 50 }, (_, i) => `d${i}`) : W1_DOMAINS
+  const levels = levelsFor(n)
+  const expected = {}
+  const add = (file) => {
+    expected[file] = (expected[file] ?? 0) + 1
+  }
+  for (let i = 0; i < n; i++) {
+    add(`${domains[i % domains.length]}.log`)
+    if (name !== 'W2') add(`${levels[i]}.log`)
+  }
+  return {
+    name,
+    n,
+    domains,
+    levels,
+    levelFiles: name !== 'W2',
+    format: name === 'W3' ? 'text' : 'json',
+    expected,
+  }
+}
+
+/** The local day folder name of now, as loglanes names a 24h interval. */
+export function dayFolder(date = new Date()) {
+  const pad = (v) => String(v).padStart(2, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
+}
