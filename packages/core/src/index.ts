@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { closestName } from './closestName.js'
+export { flushOnExit, type SyncFlushable } from './exitFlush.js'
 export { createIntervalClock, type Interval, type IntervalClock, parseInterval } from './intervalClock.js'
 export { LaneFile, type LaneFileHost } from './laneFile.js'
 export {

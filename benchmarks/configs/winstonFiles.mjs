@@ -1,0 +1,29 @@
+// winston with one File transport per output file, each with a filtering format.
+import { join } from 'node:path'
+import winston from 'winston'
+import { endWinston, loggerFormat, only, WINSTON_LEVELS, winstonChildren } from '../lib/winstonSetup.mjs'
+import { dayFolder } from '../lib/workload.mjs'
+
+export const label = 'winston, one File transport per file + filter formats'
+
+export async function setup(work, dir) {
+  const folder = join(dir, dayFolder())
+  const transports = work.domains.map(
+    (domain) =>
+      new winston.transports.File({ filename: join(folder, `${domain}.log`), format: only({ domain }) }),
+  )
+  if (work.levelFiles) {
+    for (const level of Object.keys(WINSTON_LEVELS)) {
+      transports.push(
+        new winston.transports.File({ filename: join(folder, `${level}.log`), format: only({ level }) }),
+      )
+    }
+  }
+  const logger = winston.createLogger({
+    levels: WINSTON_LEVELS,
+    level: 'debug',
+    format: loggerFormat(),
+    transports,
+  })
+  return { children: winstonChildren(logger, work.domains), close: () => endWinston(logger) }
+}

@@ -1,0 +1,171 @@
+import {
+  flushOnExit,
+  LaneRouter,
+  type LaneRouterEvents,
+  type LanesOptions,
+  type ResolvedLanesOptions,
+  resolveOptions,
+} from '@loglanes/core'
+import type { Format } from 'logform'
+import TransportStream from 'winston-transport'
+import {
+  jsonLine,
+  LEVEL,
+  MESSAGE,
+  TimestampReader,
+  textFields,
+  type WinstonInfo,
+  withoutColors,
+} from './winstonRecord.js'
+
+/** winston's default levels (npm): lower is more severe. */
+const NPM_LEVELS: Readonly<Record<string, number>> = {
+  error: 0,
+  warn: 1,
+  info: 2,
+  http: 3,
+  verbose: 4,
+  debug: 5,
+  silly: 6,
+}
+
+/**
+ * The shared loglanes options plus winston's base transport options (`level`, `silent`, `handleExceptions`,
+ * `handleRejections`). `format` serves both: `'json'` or `'text'` is the loglanes line format; a logform format
+ * (`winston.format.*`) is the transport's winston format, as for any transport.
+ */
+export interface LanesTransportOptions
+  extends Omit<LanesOptions, 'levels' | 'format'>,
+    Omit<TransportStream.TransportStreamOptions, 'format'> {
+  readonly format?: 'json' | 'text' | Format
+}
+
+const TRANSPORT_OPTIONS = ['level', 'silent', 'handleExceptions', 'handleRejections', 'log', 'logv', 'close']
+
+/**
+ * The loglanes transport for winston: routes each record into its domain, level and mirror lanes inside the
+ * interval folder of its time. Levels and their order come from the logger it is added to (npm, syslog or custom).
+ *
+ * @example
+ * ```js
+ * import winston from 'winston'
+ * import { LanesTransport, endLogger } from '@loglanes/winston'
+ * const logger = winston.createLogger({ level: 'debug', transports: [new LanesTransport({ dir: 'logs', domains: ['app', 'db'] })] })
+ * logger.child({ domain: 'db' }).error('connection lost')
+ * await endLogger(logger) // every line is on disk
+ * ```
+ */
+export class LanesTransport extends TransportStream {
+  /** The options: validated at construction, and against the logger's levels when the transport is added. */
+  options: ResolvedLanesOptions
+  private readonly lanesInput: Record<string, unknown>
+  private router: LaneRouter | undefined
+  private unregisterExit: (() => void) | undefined
+  private readonly times = new TimestampReader()
+  private shutDownDone = false
+  /** Set by winston's exception handler: the transport should finish after this record. */
+  declare _ending?: boolean
+  /** Set by winston from the logger on 'pipe'. */
+  declare levels?: Record<string, number>
+
+  /** @throws {LanesConfigError} for invalid options, before any file is touched. */
+  constructor(options: LanesTransportOptions = {}) {
+    const { level, format, silent, handleExceptions, handleRejections } = options
+    const winstonFormat = typeof format === 'object' && format !== null ? format : undefined
+    super({ level, format: winstonFormat, silent, handleExceptions, handleRejections })
+    const lanes: Record<string, unknown> = { ...options }
+    for (const key of TRANSPORT_OPTIONS) delete lanes[key]
+    if (winstonFormat !== undefined) delete lanes.format
+    this.lanesInput = lanes
+    // Everything but clashes with level names is checked now; those wait for the logger's levels.
+    this.options = resolveOptions(lanes)
+    // winston-transport's own 'pipe' listener (registered first) has copied the logger's levels by now.
+    this.once('pipe', () => this.start(this.levels ?? NPM_LEVELS))
+  }
+
+  /** Routes one record; calls back once it is accepted into its lanes' batches. */
+  override log(info: WinstonInfo, callback: () => void): void {
+    const router = this.router ?? this.start(this.levels ?? NPM_LEVELS)
+    const options = router.options
+    const level = info[LEVEL] ?? withoutColors(String(info.level))
+    const domain = info[options.domainKey]
+    const time = this.times.timeOf(info.timestamp)
+    if (options.format === 'text') {
+      const message = info.message
+      router.routeText(
+        time,
+        level,
+        domain,
+        withoutColors(typeof message === 'string' ? message : (JSON.stringify(message) ?? '')),
+        textFields(info, options.domainKey),
+        typeof info.stack === 'string' ? info.stack : undefined,
+      )
+    } else {
+      const rendered = info[MESSAGE]
+      router.route(
+        time,
+        level,
+        domain,
+        `${typeof rendered === 'string' ? withoutColors(rendered) : jsonLine(info, level)}\n`,
+      )
+    }
+    // A crash record must be on disk before winston exits the process.
+    if (info.exception === true || this._ending) router.flushSync()
+    if (this.listenerCount('logged') > 0) this.emit('logged', info)
+    if (this._ending) setImmediate(() => this.emit('finish'))
+    callback()
+  }
+
+  /** Writes every accepted record to its file now. */
+  flushSync(): void {
+    this.router?.flushSync()
+  }
+
+  /** Resolves once every accepted record is written to its file descriptor. */
+  async flush(): Promise<void> {
+    this.router?.flushSync()
+  }
+
+  /** Called by winston when the transport is removed: writes and closes every lane file. */
+  override close(): void {
+    this.shutDown()
+  }
+
+  /** Subscribes to the router's diagnostics (`laneError`, `laneRecovered`, `recordsDropped`). */
+  onDiagnostic<E extends keyof LaneRouterEvents>(
+    event: E,
+    listener: (...args: LaneRouterEvents[E]) => void,
+  ): this {
+    const router = this.router ?? this.start(this.levels ?? NPM_LEVELS)
+    router.on(event, listener as never)
+    return this
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.shutDown()
+    callback()
+  }
+
+  /** Creates the router for the logger's levels; a clash with them throws out of `createLogger`/`add`. */
+  private start(levels: Readonly<Record<string, number>>): LaneRouter {
+    if (this.router !== undefined) return this.router
+    this.options = resolveOptions(this.lanesInput, { levels: severities(levels) })
+    this.router = new LaneRouter(this.options)
+    this.unregisterExit = flushOnExit(this.router)
+    return this.router
+  }
+
+  private shutDown(): void {
+    if (this.shutDownDone) return
+    this.shutDownDone = true
+    this.router?.closeSync()
+    this.unregisterExit?.()
+  }
+}
+
+/** winston ranks levels with lower numbers more severe; loglanes wants higher more severe. */
+function severities(levels: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [label, value] of Object.entries(levels)) out[label] = -value
+  return out
+}

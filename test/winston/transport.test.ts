@@ -1,0 +1,249 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { endLogger, LanesConfigError, LanesTransport } from '@loglanes/winston'
+import { describe, expect, it } from 'vitest'
+import winston from 'winston'
+import { lineCounts, listFiles, readLines, tempDir } from '../support/files.js'
+
+const { format } = winston
+const DAY = '2026-11-20'
+const T = '2026-11-20T13:30:00.000Z'
+/** A timestamp() format pinned to one instant, so folders are predictable. */
+const fixedTime = format.timestamp({ format: () => T })
+
+function lanes(dir: string, options: ConstructorParameters<typeof LanesTransport>[0] = {}) {
+  return new LanesTransport({ dir, timezone: 'UTC', domains: ['app', 'db', 'web'], ...options })
+}
+
+describe('LanesTransport', () => {
+  it('routes child loggers and per-call metadata by domain and level, with npm levels', async () => {
+    const dir = tempDir()
+    const logger = winston.createLogger({
+      level: 'silly',
+      format: format.combine(fixedTime, format.json()),
+      transports: [lanes(dir)],
+    })
+    logger.child({ domain: 'db' }).error('connection lost', { code: 'ECONNRESET' })
+    logger.info('request', { domain: 'web', path: '/items' })
+    logger.child({ domain: 'db' }).info('override', { domain: 'web' })
+    logger.http('GET /items')
+    logger.silly('very chatty', { domain: 'nope' })
+    await endLogger(logger)
+    expect(lineCounts(dir)).toEqual({
+      [`${DAY}/app.log`]: 2,
+      [`${DAY}/db.log`]: 1,
+      [`${DAY}/web.log`]: 2,
+      [`${DAY}/error.log`]: 1,
+      [`${DAY}/info.log`]: 2,
+      [`${DAY}/http.log`]: 1,
+      [`${DAY}/silly.log`]: 1,
+    })
+    // The user's json() line is written as winston rendered it.
+    expect(JSON.parse(readLines(join(dir, `${DAY}/db.log`))[0]!)).toEqual({
+      level: 'error',
+      message: 'connection lost',
+      domain: 'db',
+      code: 'ECONNRESET',
+      timestamp: T,
+    })
+  })
+
+  it('takes levels and their order from a syslog logger, in threshold mode', async () => {
+    const dir = tempDir()
+    const logger = winston.createLogger({
+      levels: winston.config.syslog.levels,
+      level: 'debug',
+      format: format.combine(fixedTime, format.json()),
+      transports: [lanes(dir, { levelFiles: 'threshold', domains: ['app'] })],
+    })
+    logger.crit('disk failing')
+    logger.notice('rotated')
+    await endLogger(logger)
+    // crit (2) is at or above crit, error, warning, notice, info, debug; notice (5) at or above notice, info, debug.
+    expect(lineCounts(dir)).toEqual({
+      [`${DAY}/app.log`]: 2,
+      [`${DAY}/crit.log`]: 1,
+      [`${DAY}/error.log`]: 1,
+      [`${DAY}/warning.log`]: 1,
+      [`${DAY}/notice.log`]: 2,
+      [`${DAY}/info.log`]: 2,
+      [`${DAY}/debug.log`]: 2,
+    })
+  })
+
+  it('names files after custom levels', async () => {
+    const dir = tempDir()
+    const logger = winston.createLogger({
+      levels: { fatal: 0, error: 1, audit: 2, info: 3 },
+      level: 'info',
+      format: format.combine(fixedTime, format.json()),
+      transports: [lanes(dir)],
+    }) as winston.Logger & Record<'audit' | 'fatal', winston.LeveledLogMethod>
+    logger.audit('user 7 changed a setting')
+    logger.fatal('out of memory')
+    await endLogger(logger)
+    expect(lineCounts(dir)).toEqual({
+      [`${DAY}/app.log`]: 2,
+      [`${DAY}/audit.log`]: 1,
+      [`${DAY}/fatal.log`]: 1,
+    })
+  })
+
+  it('rejects, from createLogger, a domain that clashes with one of the logger levels', () => {
+    const dir = tempDir()
+    // npm levels include http: a domain of that name would share http.log with the level.
+    expect(() => winston.createLogger({ transports: [lanes(dir, { domains: ['app', 'http'] })] })).toThrow(
+      `clashes with level "http"`,
+    )
+    // With levels that have no http, the domain is fine.
+    expect(() =>
+      winston.createLogger({
+        levels: { error: 0, info: 1 },
+        transports: [lanes(dir, { domains: ['app', 'http'] })],
+      }),
+    ).not.toThrow()
+    expect(() =>
+      winston.createLogger({
+        levels: winston.config.syslog.levels,
+        transports: [lanes(dir, { domains: ['app', 'notice'] })],
+      }),
+    ).toThrow(LanesConfigError)
+    expect(() => new LanesTransport({ dir, interval: '7m' })).toThrow(
+      `loglanes: option "interval" must divide a day evenly (1m…24h) or be 'none'; got '7m'`,
+    )
+    expect(listFiles(dir)).toEqual([])
+  })
+
+  it('routes on the level winston keeps aside, so colorize() changes nothing and files carry no color codes', async () => {
+    const dir = tempDir()
+    const logger = winston.createLogger({
+      level: 'debug',
+      format: format.combine(fixedTime, format.colorize({ all: true }), format.json()),
+      transports: [
+        lanes(dir),
+        lanes(join(dir, 'printf'), { format: format.printf((i) => `${i.level} ${i.message}`) }),
+      ],
+    })
+    logger.warn('low disk', { domain: 'db' })
+    logger.debug('cache miss')
+    await endLogger(logger)
+    expect(lineCounts(dir)).toEqual({
+      [`${DAY}/app.log`]: 1,
+      [`${DAY}/db.log`]: 1,
+      [`${DAY}/debug.log`]: 1,
+      [`${DAY}/warn.log`]: 1,
+      [`printf/${DAY}/app.log`]: 1,
+      [`printf/${DAY}/db.log`]: 1,
+      [`printf/${DAY}/debug.log`]: 1,
+      [`printf/${DAY}/warn.log`]: 1,
+    })
+    for (const file of listFiles(dir)) {
+      const text = readFileSync(join(dir, file), 'utf8')
+      expect(text.includes('\u001b') || text.includes('\\u001b')).toBe(false)
+    }
+    expect(JSON.parse(readLines(join(dir, `${DAY}/db.log`))[0]!)).toMatchObject({
+      level: 'warn',
+      message: 'low disk',
+    })
+    expect(readLines(join(dir, `printf/${DAY}/db.log`))).toEqual(['warn low disk'])
+  })
+
+  it("respects a user's printf() format as the whole line", async () => {
+    const dir = tempDir()
+    const logger = winston.createLogger({
+      format: format.combine(
+        fixedTime,
+        format.printf((i) => `${i.timestamp} [${String(i.domain ?? '-')}] ${i.level}: ${i.message}`),
+      ),
+      transports: [lanes(dir, { levelFiles: false })],
+    })
+    logger.child({ domain: 'db' }).info('connected')
+    await endLogger(logger)
+    expect(readLines(join(dir, `${DAY}/db.log`))).toEqual([`${T} [db] info: connected`])
+  })
+
+  it('serialises info itself when no format finalized it: circular references, BigInt, errors, no symbols', async () => {
+    const dir = tempDir()
+    // A non-finalizing format: info[MESSAGE] is never set.
+    const logger = winston.createLogger({
+      format: fixedTime,
+      transports: [lanes(dir, { levelFiles: false })],
+    })
+    const circular: Record<string, unknown> = { name: 'loop' }
+    circular.self = circular
+    logger.error('bad state', {
+      circular,
+      big: 12345678901234567890n,
+      [Symbol('hidden')]: 1,
+      cause: new Error('inner'),
+    })
+    await endLogger(logger)
+    const record = JSON.parse(readLines(join(dir, `${DAY}/app.log`))[0]!)
+    expect(record).toMatchObject({
+      level: 'error',
+      message: 'bad state',
+      circular: { name: 'loop', self: '[Circular]' },
+      big: '12345678901234567890',
+      cause: { type: 'Error', message: 'inner' },
+      timestamp: T,
+    })
+    expect(record.cause.stack).toContain('Error: inner')
+  })
+
+  it('folders records by info.timestamp, else by now', async () => {
+    const dir = tempDir()
+    const stamps = ['2026-11-20T13:59:59.999Z', '2026-11-20T14:00:00.000Z']
+    let i = 0
+    const logger = winston.createLogger({
+      format: format.combine(format.timestamp({ format: () => stamps[i++ % 2]! }), format.json()),
+      transports: [lanes(dir, { interval: '1h', levelFiles: false })],
+    })
+    logger.info('last of 13h')
+    logger.info('first of 14h')
+    await endLogger(logger)
+    expect(lineCounts(dir)).toEqual({ '2026-11-20__13-00/app.log': 1, '2026-11-20__14-00/app.log': 1 })
+
+    const now = tempDir()
+    const plain = winston.createLogger({ transports: [lanes(now, { interval: 'none', levelFiles: false })] })
+    plain.info('no timestamp format')
+    await endLogger(plain)
+    expect(listFiles(now)).toEqual(['app.log'])
+  })
+
+  it('renders the text format through core, with the error stack on continuation lines', async () => {
+    const dir = tempDir()
+    const logger = winston.createLogger({
+      format: format.combine(fixedTime, format.errors({ stack: true })),
+      transports: [lanes(dir, { format: 'text', levelFiles: false, timestampFormat: '%H:%M:%S' })],
+    })
+    const err = new Error('timeout')
+    err.stack = 'Error: timeout\n    at connect (db.js:1:1)'
+    logger.child({ domain: 'db' }).error(err)
+    logger.info('line\nbreak', { reqId: 7 })
+    await endLogger(logger)
+    expect(readFileSync(join(dir, `${DAY}/db.log`), 'utf8')).toBe(
+      '13:30:00 ERROR [db] timeout\n    Error: timeout\n        at connect (db.js:1:1)\n',
+    )
+    expect(readFileSync(join(dir, `${DAY}/app.log`), 'utf8')).toBe(
+      '13:30:00 INFO [app] line\\nbreak {"reqId":7}\n',
+    )
+  })
+
+  it('endLogger ends a logger mixing LanesTransport with a File transport, every line in both', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'all.log')
+    const logger = winston.createLogger({
+      level: 'debug',
+      format: format.combine(fixedTime, format.json()),
+      transports: [
+        new winston.transports.File({ filename: file }),
+        lanes(join(dir, 'lanes'), { levelFiles: false }),
+      ],
+    })
+    for (let n = 0; n < 5000; n++) logger.info('record', { n, domain: n % 2 ? 'db' : 'app' })
+    await endLogger(logger)
+    await endLogger(logger) // idempotent
+    expect(readLines(file)).toHaveLength(5000)
+    expect(lineCounts(join(dir, 'lanes'))).toEqual({ [`${DAY}/app.log`]: 2500, [`${DAY}/db.log`]: 2500 })
+  })
+})
