@@ -1,2 +1,25 @@
-/** Placeholder until the facade issue lands; the package builds and resolves. */
-export const packageName = 'loglanes'
+/**
+ * loglanes — the typed facade: `createLanes({ domains })` gives one logger per domain, typed for the editor.
+ * @packageDocumentation
+ */
+export { LanesConfigError, type LanesOptions } from '@loglanes/core'
+export { colorsWanted, LEVEL_COLORS } from './consoleColors.js'
+export {
+  createLanes,
+  type ResolvedFacadeOptions,
+  resolveFacadeOptions,
+  type ValidDomains,
+} from './createLanes.js'
+export type {
+  ConsoleOption,
+  CreateLanesOptions,
+  DomainLogger,
+  FacadeMembers,
+  LanesFacade,
+  LevelName,
+  LogMethod,
+  ReservedName,
+} from './facadeTypes.js'
+export { RESERVED_NAMES } from './facadeTypes.js'
+export { GENERATED_MARKER, type GenerateFacadeOptions, generateFacade } from './generateFacade.js'
+export { UnknownDomainError } from './unknownDomainError.js'

@@ -1,0 +1,53 @@
+import { endLogger, LanesTransport } from '@loglanes/winston'
+import winston from 'winston'
+import {
+  type Backend,
+  type BackendLogger,
+  type BackendSettings,
+  FACADE_LEVELS,
+  moreVerbose,
+} from './backend.js'
+import { LEVEL_COLORS } from './consoleColors.js'
+
+const { format } = winston
+
+/** The winston backend: one `LanesTransport`, and winston's Console transport colored with `colorize`. */
+export function winstonBackend(settings: BackendSettings): Backend {
+  const lanes = new LanesTransport({ ...settings.lanes, level: settings.level })
+  const transports: winston.transport[] = [lanes]
+  if (settings.console !== undefined) {
+    const domainKey = settings.lanes.domainKey ?? 'domain'
+    transports.push(
+      new winston.transports.Console({
+        level: settings.console.level,
+        format: format.combine(
+          ...(settings.console.colors ? [format.colorize({ colors: LEVEL_COLORS })] : []),
+          format.printf(
+            (info) => `[${info.timestamp}] ${info.level} (${String(info[domainKey])}): ${info.message}`,
+          ),
+        ),
+      }),
+    )
+  }
+  const logger = winston.createLogger({
+    levels: FACADE_LEVELS,
+    level: moreVerbose(settings.level, settings.console?.level),
+    // Not finalizing: LanesTransport writes the record itself, errors with their stacks.
+    format: format.timestamp(),
+    transports,
+  })
+  return {
+    root: bind(logger),
+    flush: async () => lanes.flushSync(),
+    shutdown: () => endLogger(logger),
+  }
+}
+
+function bind(logger: winston.Logger): BackendLogger {
+  return {
+    write(level, fields, message) {
+      logger.log(level, message ?? '', fields ?? {})
+    },
+    child: (bindings) => bind(logger.child(bindings)),
+  }
+}
