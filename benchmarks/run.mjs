@@ -17,7 +17,15 @@ const option = (name) => {
 }
 const N = Number(process.env.N ?? (quick ? 2000 : 200_000))
 const R = Number(process.env.R ?? (quick ? 1 : 3))
-const CONFIGS = ['pinoFile', 'pinoRouter', 'loglanesPino', 'winstonFiles', 'winstonDaily', 'loglanesWinston']
+const CONFIGS = [
+  'pinoFile',
+  'pinoRouter',
+  'loglanesPino',
+  'winstonFiles',
+  'winstonDaily',
+  'loglanesWinston',
+  'loglanesFacade',
+]
 const configs = option('--only')?.split(',') ?? CONFIGS
 const workloads = option('--workloads')?.split(',') ?? ['W1']
 

@@ -18,7 +18,7 @@ describe('npm run bench -- --quick', () => {
     const rows = stdout
       .split('\n')
       .filter((line) => line.startsWith('| ') && !line.startsWith('| configuration'))
-    expect(rows.filter((row) => !row.startsWith('| ---'))).toHaveLength(6)
+    expect(rows.filter((row) => !row.startsWith('| ---'))).toHaveLength(7)
     expect(stdout).not.toContain('## Findings')
   }, 180_000)
 })

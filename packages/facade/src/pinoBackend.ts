@@ -30,7 +30,9 @@ export function pinoBackend(settings: BackendSettings): Backend {
     })
     streams.push({ level: console.level, stream: consoleStream })
   }
-  const logger = pino({ level: moreVerbose(settings.level, console?.level) }, pino.multistream(streams))
+  const level = moreVerbose(settings.level, console?.level)
+  // Without a console the transport is pino's only destination: no multistream step per line.
+  const logger = pino({ level }, streams.length === 1 ? transport : pino.multistream(streams))
   return {
     root: bind(logger),
     flush: () =>
