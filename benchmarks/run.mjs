@@ -1,11 +1,12 @@
-// npm run bench [-- --quick] [-- --only a,b] [-- --workloads W1,W2]: every configuration in a fresh child process,
+// npm run bench [-- --quick] [-- --only a,b] [-- --workloads W1,W4]: every configuration in a fresh child process,
 // runs interleaved (A B C A B C) so machine drift hits all alike, medians reported as ratios to pino/file.
+// Env: N (records per run; W4 uses N/5), R (runs per configuration, default 3).
 import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { workload } from './lib/workload.mjs'
+import { defaultRecords, WORKLOADS, workload } from './lib/workload.mjs'
 
 const run = promisify(execFile)
 const here = import.meta.dirname
@@ -15,19 +16,23 @@ const option = (name) => {
   const i = args.indexOf(name)
   return i >= 0 ? args[i + 1] : undefined
 }
-const N = Number(process.env.N ?? (quick ? 2000 : 200_000))
 const R = Number(process.env.R ?? (quick ? 1 : 3))
 const CONFIGS = [
   'pinoFile',
   'pinoRouter',
-  'loglanesPino',
+  'pinoMultistream',
+  'pinoRoll',
   'winstonFiles',
   'winstonDaily',
+  'log4js',
+  'loglanesPino',
   'loglanesWinston',
   'loglanesFacade',
 ]
 const configs = option('--only')?.split(',') ?? CONFIGS
-const workloads = option('--workloads')?.split(',') ?? ['W1']
+const workloads = option('--workloads')?.split(',') ?? Object.keys(WORKLOADS)
+const recordsOf = (name) =>
+  process.env.N ? Number(process.env.N) / (name === 'W4' ? 5 : 1) : defaultRecords(name, quick)
 
 const modules = Object.fromEntries(
   await Promise.all(configs.map(async (c) => [c, await import(`./configs/${c}.mjs`)])),
@@ -36,27 +41,34 @@ const findings = []
 const samples = {}
 
 for (const name of workloads) {
-  const work = workload(name, N)
+  const work = workload(name, recordsOf(name))
   for (let r = 0; r < R; r++) {
     for (const config of configs) {
+      if (modules[config].unsupported?.(work)) continue
       const dir = mkdtempSync(join(tmpdir(), `loglanes-bench-${config}-`))
       try {
         const { stdout } = await run(
           process.execPath,
-          [join(here, 'child.mjs'), config, name, String(N), dir],
+          [join(here, 'child.mjs'), config, name, String(work.n), dir],
           {
             maxBuffer: 16 * 1024 * 1024,
+            timeout: 600_000,
           },
         )
         const sample = JSON.parse(stdout.trim().split('\n').pop())
-        sample.check = checkFiles(
-          dir,
-          modules[config].expectedFiles?.(work) ?? work.expected,
-          `${name} ${config}`,
-        )
+        sample.check = checkFiles(dir, modules[config], work, `${name} ${config}`)
         samples[`${name}/${config}`] ??= []
         samples[`${name}/${config}`].push(sample)
         process.stderr.write(`${name} ${config} run ${r + 1}/${R}: ${sample.totalMs.toFixed(0)} ms\n`)
+      } catch (error) {
+        findings.push(
+          `${name} ${config}: the run failed: ${
+            String(error.stderr || error.message)
+              .trim()
+              .split('\n')[0]
+          }`,
+        )
+        samples[`${name}/${config}`] ??= []
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
@@ -65,18 +77,28 @@ for (const name of workloads) {
 }
 
 /**
- * Compares each output file's line count with the expected count; returns 'ok' or what differs. Counts are
- * summed per file name over the interval folders, so a run that crosses midnight is still checked whole.
+ * Compares each output file's line count with the expected count; returns 'ok' or what differs. Files are found at
+ * any depth and counted per lane name (summed over interval folders, so a run that crosses midnight is whole).
  */
-function checkFiles(dir, expected, what) {
+function checkFiles(dir, module, work, what) {
+  const expected = module.expectedFiles?.(work) ?? work.expected
   const actual = {}
-  // Dot-folders are a library's bookkeeping (winston-daily-rotate-file's audit files), not log output.
-  for (const folder of readdirSync(dir).filter((name) => !name.startsWith('.'))) {
-    for (const file of readdirSync(join(dir, folder))) {
-      const text = readFileSync(join(dir, folder, file), 'utf8')
-      actual[file] = (actual[file] ?? 0) + (text.length === 0 ? 0 : text.split('\n').length - 1)
+  const walk = (folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      // Dot-entries are a library's bookkeeping (winston-daily-rotate-file's audit files), not log output.
+      if (entry.name.startsWith('.')) continue
+      if (entry.isDirectory()) {
+        walk(join(folder, entry.name))
+        continue
+      }
+      const text = readFileSync(join(folder, entry.name), 'utf8')
+      const lane = module.laneOf?.(entry.name) ?? entry.name
+      // Text formats may continue a record on indented lines; count records, not lines.
+      const records = text.split('\n').filter((line) => line !== '' && !line.startsWith('    ')).length
+      actual[lane] = (actual[lane] ?? 0) + records
     }
   }
+  walk(dir)
   const problems = []
   for (const file of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
     if (actual[file] !== expected[file])
@@ -93,45 +115,71 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-const versions = ['pino', 'pino-abstract-transport', 'sonic-boom', 'winston']
-  .map((name) => {
-    try {
-      return `${name} ${JSON.parse(readFileSync(join(here, '..', 'node_modules', name, 'package.json'), 'utf8')).version}`
-    } catch {
-      return undefined
-    }
-  })
-  .filter(Boolean)
+const versionOf = (name) => {
+  try {
+    return JSON.parse(readFileSync(join(here, '..', 'node_modules', name, 'package.json'), 'utf8')).version
+  } catch {
+    return undefined
+  }
+}
+const peers = [
+  'pino',
+  'pino-abstract-transport',
+  'sonic-boom',
+  'pino-roll',
+  'winston',
+  'winston-daily-rotate-file',
+  'log4js',
+]
 const lines = [
   `# loglanes benchmarks, ${new Date().toISOString().slice(0, 10)}`,
   '',
-  `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${versions.join(', ')}.`,
-  `N = ${N} records per run, median of R = ${R} interleaved runs, each in a fresh process. Reproduce: \`npm run bench\`.`,
+  `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}); ${peers.map((p) => `${p} ${versionOf(p)}`).join(', ')}; loglanes ${versionOf('loglanes')}.`,
+  `Median of R = ${R} interleaved runs per configuration, each in a fresh process. Reproduce: \`npm run bench\`.`,
+  'Throughput is records/s until the documented close resolved; ratios are to pino/file writing one file.',
   '',
 ]
 for (const name of workloads) {
-  const reference = samples[`${name}/pinoFile`]
+  const work = workload(name, recordsOf(name))
+  lines.push(`## ${name}: ${WORKLOADS[name]}`, '', `N = ${work.n.toLocaleString('en-US')} records.`, '')
+  const reference = samples[`${name}/pinoFile`]?.length ? samples[`${name}/pinoFile`] : undefined
+  if (name === 'W4') {
+    lines.push('| configuration | p50 µs | p99 µs | max µs | total ms | lines |')
+    lines.push('| --- | ---: | ---: | ---: | ---: | --- |')
+  } else {
+    lines.push(
+      '| configuration | loop ms | total ms | records/s | throughput vs pino/file | peak RSS MB | RSS vs pino/file | lines |',
+    )
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+  }
   const refTotal = reference ? median(reference.map((s) => s.totalMs)) : undefined
   const refRss = reference ? median(reference.map((s) => s.maxRssKb)) : undefined
-  lines.push(`## ${name}`, '')
-  lines.push(
-    '| configuration | loop ms | total ms | records/s | throughput vs pino/file | peak RSS MB | RSS vs pino/file | lines |',
-  )
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
   for (const config of configs) {
-    const runs = samples[`${name}/${config}`]
-    if (!runs) continue
-    const loop = median(runs.map((s) => s.loopMs))
-    const total = median(runs.map((s) => s.totalMs))
-    const rss = median(runs.map((s) => s.maxRssKb))
+    const module = modules[config]
+    const deviation = typeof module.deviation === 'function' ? module.deviation(work) : module.deviation
+    const label = `${module.label}${deviation ? ` (${deviation})` : ''}`
+    const skipped = module.unsupported?.(work)
+    const runs = samples[`${name}/${config}`] ?? []
+    if (skipped || runs.length === 0) {
+      lines.push(`| ${label} | ${skipped ? `not run: ${skipped}` : 'failed, see findings'} |`)
+      continue
+    }
+    const m = (key) => median(runs.map((s) => s[key]))
+    const checks = [...new Set(runs.map((s) => s.check))].join('; ')
+    if (name === 'W4') {
+      lines.push(
+        `| ${label} | ${m('p50Us').toFixed(1)} | ${m('p99Us').toFixed(1)} | ${m('maxUs').toFixed(0)} | ${m('totalMs').toFixed(0)} | ${checks} |`,
+      )
+      continue
+    }
+    const total = m('totalMs')
+    const rss = m('maxRssKb')
     const ratio = refTotal ? `${(refTotal / total).toFixed(2)}x` : 'n/a'
     const rssDelta = refRss
       ? `${rss - refRss >= 0 ? '+' : ''}${((rss - refRss) / 1024).toFixed(1)} MB`
       : 'n/a'
-    const checks = [...new Set(runs.map((s) => s.check))].join('; ')
-    const label = modules[config].label + (modules[config].deviation ? ` (${modules[config].deviation})` : '')
     lines.push(
-      `| ${label} | ${loop.toFixed(0)} | ${total.toFixed(0)} | ${Math.round(N / (total / 1000)).toLocaleString('en-US')} | ${ratio} | ${(rss / 1024).toFixed(1)} | ${rssDelta} | ${checks} |`,
+      `| ${label} | ${m('loopMs').toFixed(0)} | ${total.toFixed(0)} | ${Math.round(work.n / (total / 1000)).toLocaleString('en-US')} | ${ratio} | ${(rss / 1024).toFixed(1)} | ${rssDelta} | ${checks} |`,
     )
   }
   lines.push('')

@@ -16,7 +16,7 @@ export async function setup(work, dir) {
   const logger = winston.createLogger({
     levels: WINSTON_LEVELS,
     level: 'debug',
-    format: loggerFormat(),
+    format: loggerFormat(work),
     transports: [new LanesTransport(options)],
   })
   return { children: winstonChildren(logger, work.domains), close: () => endLogger(logger) }

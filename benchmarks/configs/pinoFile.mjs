@@ -5,7 +5,9 @@ import { endPino } from '../lib/pinoEnd.mjs'
 import { dayFolder } from '../lib/workload.mjs'
 
 export const label = 'pino/file'
-export const deviation = 'one file, not routed: the reference'
+export function deviation(work) {
+  return `one file, not routed: the reference${work.format === 'text' ? '; JSON, no text format' : ''}`
+}
 
 export function expectedFiles(work) {
   return { 'all.log': work.n }

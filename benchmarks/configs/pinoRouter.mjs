@@ -10,7 +10,7 @@ export async function setup(work, dir) {
   const target = fileURLToPath(new URL('../lib/handRouterTarget.mjs', import.meta.url))
   const logger = pino({
     level: 'debug',
-    transport: { target, options: { dir, levelFiles: work.levelFiles } },
+    transport: { target, options: { dir, levelFiles: work.levelFiles, text: work.format === 'text' } },
   })
   const children = work.domains.map((domain) => logger.child({ domain }))
   return { children, close: () => endPino(logger) }

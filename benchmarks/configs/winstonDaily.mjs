@@ -22,7 +22,7 @@ export async function setup(work, dir) {
   const logger = winston.createLogger({
     levels: WINSTON_LEVELS,
     level: 'debug',
-    format: loggerFormat(),
+    format: loggerFormat(work),
     transports,
   })
   return { children: winstonChildren(logger, work.domains), close: () => endWinston(logger) }

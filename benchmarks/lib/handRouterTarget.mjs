@@ -7,7 +7,7 @@ import { dayFolder } from './workload.mjs'
 
 const LABELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }
 
-export default async function ({ dir, levelFiles }) {
+export default async function ({ dir, levelFiles, text }) {
   const folder = join(dir, dayFolder())
   const files = new Map()
   const file = (name) => {
@@ -22,8 +22,11 @@ export default async function ({ dir, levelFiles }) {
     async (source) => {
       for await (const line of source) {
         const record = JSON.parse(line)
-        file(record.domain).write(`${line}\n`)
-        if (levelFiles) file(LABELS[record.level]).write(`${line}\n`)
+        const out = text
+          ? `${new Date(record.time).toISOString()} ${LABELS[record.level].toUpperCase()} [${record.domain}] ${record.msg}\n`
+          : `${line}\n`
+        file(record.domain).write(out)
+        if (levelFiles) file(LABELS[record.level]).write(out)
       }
     },
     {

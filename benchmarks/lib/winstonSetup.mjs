@@ -4,8 +4,17 @@ import winston from 'winston'
 /** Levels for the winston rows: the W1 levels, so a domain named http does not clash with npm's http level. */
 export const WINSTON_LEVELS = { error: 0, warn: 1, info: 2, debug: 3 }
 
-/** The logger format winston's docs show for files: a timestamp, then JSON. */
-export const loggerFormat = () => winston.format.combine(winston.format.timestamp(), winston.format.json())
+/** The logger format winston's docs show for files: a timestamp, then JSON, or printf text for W3. */
+export function loggerFormat(work) {
+  const { format } = winston
+  if (work.format !== 'text') return format.combine(format.timestamp(), format.json())
+  return format.combine(
+    format.timestamp({ format: 'YYYY-MM-DD HH:mm:ss.SSS' }),
+    format.printf(({ timestamp, level, message, domain, ...fields }) => {
+      return `${timestamp} ${level.toUpperCase()} [${domain}] ${message} ${JSON.stringify(fields)}`
+    }),
+  )
+}
 
 /** Per-domain children with the call shape the harness uses, `(fields, message)`. */
 export function winstonChildren(logger, domains) {

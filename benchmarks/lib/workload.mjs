@@ -67,3 +67,17 @@ export function dayFolder(date = new Date()) {
   const pad = (v) => String(v).padStart(2, '0')
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
 }
+
+/** What each workload measures, for the table. */
+export const WORKLOADS = {
+  W1: 'routed daily files: domains app db http round-robin, exact level files (2 writes per record), JSON lines',
+  W2: '50 domains, level files off (1 write per record): the cost of many open lanes',
+  W3: 'W1 in a text format with a strftime timestamp',
+  W4: "the main thread's time per call while logging 20,000 records/s (W1 records)",
+}
+
+/** Records per run of each workload by default (W4 runs at a fixed rate, so fewer). */
+export function defaultRecords(name, quick) {
+  if (quick) return 2000
+  return name === 'W4' ? 40_000 : 200_000
+}
