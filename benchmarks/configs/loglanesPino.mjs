@@ -1,17 +1,12 @@
 // @loglanes/pino: the routing transport in pino's worker thread, on defaults (day folders, exact level files).
 import pino from 'pino'
 import { endPino } from '../lib/pinoEnd.mjs'
+import { lanesOptions } from '../lib/workload.mjs'
 
 export const label = '@loglanes/pino'
 
 export async function setup(work, dir) {
-  const options = {
-    dir,
-    domains: work.domains,
-    levelFiles: work.levelFiles ? 'exact' : false,
-    format: work.format,
-  }
-  if (work.format === 'text') options.timestampFormat = '%Y-%m-%d %H:%M:%S.%L'
+  const options = lanesOptions(work, dir)
   const logger = pino({ level: 'debug', transport: { target: '@loglanes/pino', options } })
   const children = work.domains.map((domain) => logger.child({ domain }))
   return { children, close: () => endPino(logger) }

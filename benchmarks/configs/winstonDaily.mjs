@@ -1,8 +1,7 @@
 // winston-daily-rotate-file: one DailyRotateFile per output file (a %DATE% folder), each with a filtering format.
 import { join } from 'node:path'
-import winston from 'winston'
 import DailyRotateFile from 'winston-daily-rotate-file'
-import { endWinston, loggerFormat, only, WINSTON_LEVELS, winstonChildren } from '../lib/winstonSetup.mjs'
+import { endWinston, only, WINSTON_LEVELS, winstonChildren, winstonLogger } from '../lib/winstonSetup.mjs'
 
 export const label = 'winston-daily-rotate-file + filter formats'
 
@@ -19,11 +18,6 @@ export async function setup(work, dir) {
   const transports = work.domains.map((domain) => daily(dir, domain, { domain }))
   if (work.levelFiles)
     for (const level of Object.keys(WINSTON_LEVELS)) transports.push(daily(dir, level, { level }))
-  const logger = winston.createLogger({
-    levels: WINSTON_LEVELS,
-    level: 'debug',
-    format: loggerFormat(work),
-    transports,
-  })
+  const logger = winstonLogger(work, transports)
   return { children: winstonChildren(logger, work.domains), close: () => endWinston(logger) }
 }

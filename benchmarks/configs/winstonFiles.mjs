@@ -1,7 +1,7 @@
 // winston with one File transport per output file, each with a filtering format.
 import { join } from 'node:path'
 import winston from 'winston'
-import { endWinston, loggerFormat, only, WINSTON_LEVELS, winstonChildren } from '../lib/winstonSetup.mjs'
+import { endWinston, only, WINSTON_LEVELS, winstonChildren, winstonLogger } from '../lib/winstonSetup.mjs'
 import { dayFolder } from '../lib/workload.mjs'
 
 export const label = 'winston, one File transport per file + filter formats'
@@ -19,11 +19,6 @@ export async function setup(work, dir) {
       )
     }
   }
-  const logger = winston.createLogger({
-    levels: WINSTON_LEVELS,
-    level: 'debug',
-    format: loggerFormat(work),
-    transports,
-  })
+  const logger = winstonLogger(work, transports)
   return { children: winstonChildren(logger, work.domains), close: () => endWinston(logger) }
 }

@@ -42,3 +42,13 @@ export const only = winston.format((info, { domain, level }) => {
   if (level !== undefined && info[Symbol.for('level')] !== level) return false
   return info
 })
+
+/** A winston logger with the workload's levels and format, over the given transports. */
+export function winstonLogger(work, transports) {
+  return winston.createLogger({
+    levels: WINSTON_LEVELS,
+    level: 'debug',
+    format: loggerFormat(work),
+    transports,
+  })
+}

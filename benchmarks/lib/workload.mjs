@@ -81,3 +81,15 @@ export function defaultRecords(name, quick) {
   if (quick) return 2000
   return name === 'W4' ? 40_000 : 200_000
 }
+
+/** The loglanes options of a workload: the same for every loglanes row. */
+export function lanesOptions(work, dir) {
+  const options = {
+    dir,
+    domains: work.domains,
+    levelFiles: work.levelFiles ? 'exact' : false,
+    format: work.format,
+  }
+  if (work.format === 'text') options.timestampFormat = '%Y-%m-%d %H:%M:%S.%L'
+  return options
+}

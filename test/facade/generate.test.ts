@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterEach, describe, expect, it } from 'vitest'
-import { lineCounts } from '../support/files.js'
+import { describe, expect, it } from 'vitest'
+import { lineCounts, REPO_ROOT, repoProject } from '../support/files.js'
 
 const run = promisify(execFile)
-const ROOT = resolve(import.meta.dirname, '../..')
-const CLI = join(ROOT, 'node_modules/.bin/loglanes')
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc')
+const CLI = join(REPO_ROOT, 'node_modules/.bin/loglanes')
+const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc')
 const STRICT = [
   '--strict',
   '--noEmit',
@@ -19,15 +18,6 @@ const STRICT = [
   '--target',
   'es2022',
 ]
-
-/** A project folder inside the repository, so `loglanes` resolves from its node_modules. */
-function project(): string {
-  mkdirSync(join(ROOT, '.test-scratch'), { recursive: true })
-  const dir = mkdtempSync(join(ROOT, '.test-scratch', 'generate-'))
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
-  return dir
-}
 
 function writeConfig(dir: string, config: unknown): string {
   const path = join(dir, 'loglanes.config.json')
@@ -63,7 +53,7 @@ const CONFIG = {
 
 describe('loglanes generate', () => {
   it('writes a TypeScript module that compiles under tsc --strict, with TSDoc per domain', async () => {
-    const dir = project()
+    const dir = repoProject('generate-')
     const config = writeConfig(dir, CONFIG)
     const result = await cli(['generate', '--config', config, '--out', 'log.ts'], dir)
     expect(result).toMatchObject({ code: 0, stdout: 'wrote log.ts\n' })
@@ -92,7 +82,7 @@ describe('loglanes generate', () => {
   }, 60_000)
 
   it('with --dts writes JavaScript and declarations that give a checkJs project the same types, and it runs', async () => {
-    const dir = project()
+    const dir = repoProject('generate-')
     const config = writeConfig(dir, { ...CONFIG, dir: join(dir, 'logs'), interval: 'none' })
     const result = await cli(['generate', '--config', config, '--out', 'log.js', '--dts'], dir)
     expect(result).toMatchObject({ code: 0, stdout: 'wrote log.js\nwrote log.d.ts\n' })
@@ -125,7 +115,7 @@ describe('loglanes generate', () => {
   }, 60_000)
 
   it('is deterministic: two runs give the same bytes, and regenerating replaces the file', async () => {
-    const dir = project()
+    const dir = repoProject('generate-')
     const config = writeConfig(dir, CONFIG)
     await cli(['generate', '--config', config, '--out', 'log.ts'], dir)
     const first = readFileSync(join(dir, 'log.ts'))
@@ -137,7 +127,7 @@ describe('loglanes generate', () => {
   })
 
   it('rejects an invalid config with the core message and a non-zero exit, writing nothing', async () => {
-    const dir = project()
+    const dir = repoProject('generate-')
     const cases: [unknown, string][] = [
       [
         { domains: ['app'], interval: '7m' },
@@ -163,7 +153,7 @@ describe('loglanes generate', () => {
   })
 
   it('does not overwrite a file it did not write, unless --force', async () => {
-    const dir = project()
+    const dir = repoProject('generate-')
     const config = writeConfig(dir, CONFIG)
     writeFileSync(join(dir, 'log.ts'), 'export const mine = 1\n')
     const refused = await cli(['generate', '--config', config, '--out', 'log.ts'], dir)
@@ -174,7 +164,7 @@ describe('loglanes generate', () => {
   })
 
   it('explains every command and flag in --help, and usage errors exit 2', async () => {
-    const dir = project()
+    const dir = repoProject('generate-')
     const top = await cli(['--help'], dir)
     expect(top.code).toBe(0)
     expect(top.stdout).toContain('generate')

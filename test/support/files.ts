@@ -1,12 +1,27 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { afterEach, expect } from 'vitest'
 
 /** A fresh temporary folder, removed after the current test. */
 export function tempDir(prefix = 'loglanes-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** The repository's root folder. */
+export const REPO_ROOT = resolve(import.meta.dirname, '../..')
+
+/**
+ * A fresh ESM project folder inside the repository (git-ignored `.test-scratch/`), so code run there resolves
+ * loglanes, pino and winston from the repository's node_modules; removed after the current test.
+ */
+export function repoProject(prefix: string): string {
+  mkdirSync(join(REPO_ROOT, '.test-scratch'), { recursive: true })
+  const dir = mkdtempSync(join(REPO_ROOT, '.test-scratch', prefix))
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
   return dir
 }
 
