@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { LanesConfigError } from '@loglanes/core'
-import { generateFacade } from './generateFacade.js'
+import { parseDuration } from './sinceDuration.js'
 
 const HELP = `Usage: loglanes <command> [options]
 
 Commands:
   generate   write a typed facade module from a JSON options file
+  tail       print the records of chosen lanes, merged in time order; --follow keeps printing
+  ls         list the interval folders with each lane file's size and line count
 
 Run 'loglanes <command> --help' for a command's options.
 `
@@ -26,6 +28,50 @@ Options:
   -h, --help       show this help
 `
 
+const TAIL_HELP = `Usage: loglanes tail [dir] [--domain <name> ...] [--level <name> ...] [--lane <name> ...]
+                     [--since <duration>] [--follow] [--json]
+
+Prints the records of the lane files under dir (default: logs), plain <lane>.log and compressed
+<lane>.log.gz alike, interval folder after interval folder, the chosen lanes merged in time order
+(pino's "time", winston's "timestamp", the ISO timestamp of a text-format line; a record without
+one keeps its place in its file). A record is written to several lanes (db.log and error.log,
+mirrors): it is printed once. dir may also be one interval folder, or the current link.
+
+Records print as readable lines, '2026-11-20 14:00:00.123 ERROR [db] message {"fields":1}' in local
+time with an error stack on the indented lines below, the level colored on a terminal (plain when
+piped or with NO_COLOR set; FORCE_COLOR forces colors).
+
+Options:
+  --domain <name>     read this domain's lane (db.log); repeat for more
+  --level <name>      read this level's lane (error.log); repeat for more
+  --lane <name>       read any lane by name, such as a mirror lane (alerts.log); repeat for more
+                      Without --domain, --level or --lane, every lane is read (each record once).
+                      The three choose lanes by name and add up: --domain db --level error prints
+                      the db records and the error records.
+  --since <duration>  only records newer than this: a number and a unit, s m h d or w (10m, 2h, 1d)
+  -f, --follow        after what is there, keep printing records as they are appended, moving to
+                      each new interval folder as it appears; stop with Ctrl-C (SIGINT) or SIGTERM.
+                      A lane that does not exist yet is waited for.
+  --json              print the lines exactly as written (NDJSON), without rendering or colors
+  -h, --help          show this help
+
+Exit codes: 0 done; 1 no such directory, no lane of a chosen name, or a file that could not be read;
+2 wrong usage.
+`
+
+const LS_HELP = `Usage: loglanes ls [dir]
+
+Lists the interval folders under dir (default: logs), oldest first, with each lane file's size and
+line count as an aligned table: for <lane>.log.gz, the size on disk and the lines it holds once
+decompressed. Lane files directly in dir (interval 'none') are listed under the folder '.'. The
+totals and the current link follow.
+
+Options:
+  -h, --help  show this help
+
+Exit codes: 0 done; 1 no such directory or a file that could not be read; 2 wrong usage.
+`
+
 /** Runs the command line; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -33,10 +79,99 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP)
     return command === undefined ? 2 : 0
   }
-  if (command !== 'generate') {
-    process.stderr.write(`loglanes: unknown command '${command}'\n\n${HELP}`)
-    return 2
+  switch (command) {
+    case 'generate':
+      return generate(rest)
+    case 'tail':
+      return tail(rest)
+    case 'ls':
+      return ls(rest)
+    default:
+      process.stderr.write(`loglanes: unknown command '${command}'\n\n${HELP}`)
+      return 2
   }
+}
+
+/** Reports a usage error with the command's help; returns exit code 2. */
+function usage(command: string, message: string, help: string): number {
+  process.stderr.write(`loglanes ${command}: ${message}\n\n${help}`)
+  return 2
+}
+
+async function tail(args: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseTailArgs>
+  try {
+    parsed = parseTailArgs(args)
+  } catch (error) {
+    return usage('tail', (error as Error).message, TAIL_HELP)
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    process.stdout.write(TAIL_HELP)
+    return 0
+  }
+  if (positionals.length > 1) return usage('tail', `one dir at most; got ${positionals.join(' ')}`, TAIL_HELP)
+  let sinceMs: number | undefined
+  if (values.since !== undefined) {
+    sinceMs = parseDuration(values.since)
+    if (sinceMs === undefined) {
+      return usage(
+        'tail',
+        `--since takes a duration such as 30s, 10m, 2h, 1d or 1w; got '${values.since}'`,
+        TAIL_HELP,
+      )
+    }
+  }
+  // Each command loads only its own modules: `tail` and `ls` start without pino and winston.
+  const { tailLanes } = await import('./tailCommand.js')
+  return tailLanes({
+    dir: positionals[0] ?? 'logs',
+    lanes: [...(values.domain ?? []), ...(values.level ?? []), ...(values.lane ?? [])],
+    sinceMs,
+    follow: values.follow,
+    json: values.json,
+  })
+}
+
+function parseTailArgs(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      domain: { type: 'string', multiple: true },
+      level: { type: 'string', multiple: true },
+      lane: { type: 'string', multiple: true },
+      since: { type: 'string' },
+      follow: { type: 'boolean', short: 'f' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}
+
+async function ls(args: readonly string[]): Promise<number> {
+  let parsed: { values: { help?: boolean | undefined }; positionals: string[] }
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' } },
+    })
+  } catch (error) {
+    return usage('ls', (error as Error).message, LS_HELP)
+  }
+  if (parsed.values.help) {
+    process.stdout.write(LS_HELP)
+    return 0
+  }
+  if (parsed.positionals.length > 1) {
+    return usage('ls', `one dir at most; got ${parsed.positionals.join(' ')}`, LS_HELP)
+  }
+  const { listLanes } = await import('./lsCommand.js')
+  return listLanes(parsed.positionals[0] ?? 'logs')
+}
+
+async function generate(rest: readonly string[]): Promise<number> {
   let values: { config?: string; out?: string; dts?: boolean; force?: boolean; help?: boolean }
   try {
     ;({ values } = parseArgs({
@@ -62,6 +197,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2
   }
   try {
+    const { generateFacade } = await import('./generateFacade.js')
     const files = await generateFacade({
       config: values.config,
       out: values.out,
