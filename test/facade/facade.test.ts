@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import { createLanes, LanesConfigError, UnknownDomainError } from 'loglanes'
 import { describe, expect, it } from 'vitest'
 import { lineCounts, listFiles, readLines, tempDir } from '../support/files.js'
+import { terminalEnv } from '../support/terminal.js'
 
 const run = promisify(execFile)
 const FIXTURE = join(import.meta.dirname, 'fixtures/facadeProcess.mjs')
@@ -255,18 +256,11 @@ describe('createLanes in child processes', () => {
   }, 60_000)
 
   it('colors the console by level on a pseudo-TTY, plainly when piped or with NO_COLOR, and never in files', async () => {
-    // A terminal that has colors, and neither NO_COLOR nor FORCE_COLOR, unless a case sets one.
-    const env = (extra: Record<string, string> = {}) => {
-      const base: Record<string, string | undefined> = { ...process.env, TERM: 'xterm-256color', ...extra }
-      if (!('NO_COLOR' in extra)) delete base.NO_COLOR
-      delete base.FORCE_COLOR
-      return base as NodeJS.ProcessEnv
-    }
     for (const backend of BACKENDS) {
       const dir = tempDir()
       const command = `${process.execPath} ${FIXTURE} ${dir} console ${backend}`
       // `script` runs the command on a pseudo-terminal.
-      const tty = await run('script', ['-qec', command, '/dev/null'], { env: env() })
+      const tty = await run('script', ['-qec', command, '/dev/null'], { env: terminalEnv() })
       expect(tty.stdout).toContain('\u001b[3')
       // debug blue (34), info green (32), warn yellow (33), error red (31), fatal magenta (35)
       for (const [level, code] of [
@@ -282,10 +276,14 @@ describe('createLanes in child processes', () => {
           .some((part) => part.startsWith(`${code}m`) && part.toLowerCase().includes(level))
         expect(colored).toBe(true)
       }
-      const noColor = await run('script', ['-qec', command, '/dev/null'], { env: env({ NO_COLOR: '1' }) })
+      const noColor = await run('script', ['-qec', command, '/dev/null'], {
+        env: terminalEnv({ NO_COLOR: '1' }),
+      })
       expect(noColor.stdout).toContain('info line')
       expect(noColor.stdout).not.toContain('\u001b[3')
-      const piped = await run(process.execPath, [FIXTURE, tempDir(), 'console', backend], { env: env() })
+      const piped = await run(process.execPath, [FIXTURE, tempDir(), 'console', backend], {
+        env: terminalEnv(),
+      })
       expect(piped.stdout).toContain('info line')
       expect(piped.stdout).not.toContain('\u001b[')
       for (const file of listFiles(dir)) expect(readLines(join(dir, file)).join('\n')).not.toContain('\u001b')

@@ -1,10 +1,55 @@
 /**
  * @loglanes/core — the routing engine shared by `@loglanes/pino`, `@loglanes/winston` and `loglanes`.
  * It knows nothing of pino or winston: its input is a record's time, level label, domain and text.
+ *
+ * ## Interval maintenance
+ *
+ * With `retention`, `compress: 'gzip'` or `symlink` set, every {@link LaneRouter} maintains its `dir` once at
+ * start and after each rollover (a record opening an interval newer than any it routed), asynchronously and
+ * never in the way of routing ({@link runMaintenance} runs the same pass on demand). What it guarantees:
+ *
+ * - **Only its own folders.** It lists `dir` and touches only directories named as interval folders of the
+ *   configured interval and zone (`2026-11-20`, `2026-11-20__14-00`); other files and folders, other
+ *   intervals' folders and dot-names are never touched. There is no audit file: a restart, or new options,
+ *   forget nothing.
+ * - **Retention** deletes folders beyond the newest `keep` and those whose interval ended more than `maxAge`
+ *   ago (compressed files go with their folder), never the active interval (the newest routed or that of now,
+ *   whichever is newer), the newest routed one, nor the interval before either.
+ * - **Compression** turns each `<lane>.log` of a folder whose interval ended, and whose files were last written,
+ *   more than `graceMs` plus two sweeps ago (60 s by default), and which this process is not writing, into
+ *   `<lane>.log.gz`. Bytes are moved aside, gzipped (Node's zlib) to a temporary name, synced and renamed in;
+ *   only then is the copy removed. A crash at any point leaves the original bytes or the finished archive,
+ *   never neither and never both counted twice, and the next pass finishes or cleans up what it left. A late
+ *   record goes to a fresh `<lane>.log` beside the archive and is appended to it, as one more gzip member, by a
+ *   later pass: `gunzip` gives every line. While a lane is being compressed its bytes sit in a dot-named
+ *   private copy (`.<lane>.log.<token>.pending`); one written to meanwhile waits there for a later pass.
+ * - **The link** `<dir>/<symlink>` points at the active folder (relative target; it may not exist yet) and is
+ *   replaced atomically, by renaming a new link over it: readers always find a link, and concurrent processes
+ *   never fail.
+ * - **Many processes** may share `dir`: retention and compression run under an exclusive lock file
+ *   (`.loglanes.lock`; one whose owner died, or untouched for 10 minutes, is taken over); a process that
+ *   cannot take it skips that part of the pass. Every step is idempotent and takes a file already handled by
+ *   another process (ENOENT) as done.
+ * - **Failures** never reach the host: each is reported once per step and cause, as a `maintenanceError`
+ *   event and one stderr line, and retried on a later pass.
+ * - **Closing**: `close()` waits for a pass in progress, which finishes the file it is compressing and starts
+ *   no other (a pass due after the last rollover still updates the link and applies retention); `closeSync()`
+ *   does not wait.
+ *
  * @packageDocumentation
  */
 export { closestName } from './closestName.js'
+export { pointLink } from './currentLink.js'
 export { flushOnExit, type SyncFlushable } from './exitFlush.js'
+export { formatFolderName, parseFolderName } from './folderNames.js'
+export {
+  type FolderScan,
+  type GzipFolderOptions,
+  type GzipFolderResult,
+  gzipFolder,
+  type LaneFiles,
+  scanFolder,
+} from './gzipFolder.js'
 export { createIntervalClock, type Interval, type IntervalClock, parseInterval } from './intervalClock.js'
 export { LaneFile, type LaneFileHost } from './laneFile.js'
 export {
@@ -17,6 +62,20 @@ export {
 export { type LaneSet, LaneSets } from './laneSet.js'
 export { LanesConfigError } from './lanesConfigError.js'
 export {
+  type MaintenanceErrorEvent,
+  type MaintenancePass,
+  type MaintenanceResult,
+  type MaintenanceStep,
+  runMaintenance,
+} from './maintenance.js'
+export {
+  acquireMaintenanceLock,
+  DEFAULT_LOCK_STALE_MS,
+  MAINTENANCE_LOCK_NAME,
+  type MaintenanceLock,
+  type MaintenanceLockOptions,
+} from './maintenanceLock.js'
+export {
   LANE_NAME_PATTERN,
   type LanesOptions,
   type LevelFilesMode,
@@ -26,6 +85,7 @@ export {
   type RetentionOptions,
   resolveOptions,
 } from './options.js'
+export { foldersToDelete, type RetentionFolder, type RetentionRequest } from './retention.js'
 export { safeJsonStringify } from './safeJson.js'
 export { compileStrftime, DEFAULT_TIMESTAMP_FORMAT } from './strftime.js'
 export { escapeControl, renderTextRecord, type TextRecord } from './textFormat.js'

@@ -1,3 +1,4 @@
+import { formatFolderName, parseFolderName } from './folderNames.js'
 import { LanesConfigError } from './lanesConfigError.js'
 import type { Zone } from './zone.js'
 
@@ -16,6 +17,12 @@ export interface IntervalClock {
   intervalAt(t: number): Interval
   /** Folder name only (same caching). '' for interval 'none'. */
   folderAt(t: number): string
+  /**
+   * The interval a folder name stands for: its earliest start and its latest end (a DST fall-back can give one
+   * name two runs of instants). Undefined for a name this clock never produces: another interval's or form's
+   * name, anything else, a name inside a spring-forward gap, and every name for 'none'. Not cached.
+   */
+  intervalNamed(name: string): Interval | undefined
 }
 
 const INTERVAL_REQUIREMENT = "must divide a day evenly (1m…24h) or be 'none'"
@@ -27,6 +34,12 @@ const DAY_MS = 86_400_000
 const MAX_DATE_MS = 8.64e15
 /** Offset transitions an interval may span before the walk gives up (a day holds at most one or two). */
 const MAX_TRANSITIONS = 8
+/** Farther than any zone's offset from UTC: an interval's instants lie within this of its wall times. */
+const OFFSET_REACH_MS = 18 * 3_600_000
+/** Offsets last far longer than this between changes: probing at this step finds each one. */
+const OFFSET_PROBE_MS = 3_600_000
+/** Days whose offsets {@link IntervalClock.intervalNamed} remembers. */
+const MAX_CACHED_DAYS = 64
 
 const NO_INTERVAL: Interval = Object.freeze({ name: '', start: -Infinity, end: Infinity })
 /** Contains no instant: the cache's starting value. */
@@ -73,7 +86,7 @@ function dividesDay(minutes: number): boolean {
  */
 export function createIntervalClock(minutes: number | null, zone: Zone): IntervalClock {
   if (minutes === null) {
-    return { minutes, intervalAt: () => NO_INTERVAL, folderAt: () => '' }
+    return { minutes, intervalAt: () => NO_INTERVAL, folderAt: () => '', intervalNamed: () => undefined }
   }
   if (!dividesDay(minutes)) throw new LanesConfigError('interval', INTERVAL_REQUIREMENT, minutes)
 
@@ -95,7 +108,12 @@ export function createIntervalClock(minutes: number | null, zone: Zone): Interva
     return recent
   }
 
-  return { minutes, intervalAt, folderAt: (t) => intervalAt(t).name }
+  return {
+    minutes,
+    intervalAt,
+    folderAt: (t) => intervalAt(t).name,
+    intervalNamed: namedIntervalResolver(minutes, zone, resolve),
+  }
 }
 
 /** Computes (uncached) the interval containing an instant, for one interval length and zone. */
@@ -110,10 +128,62 @@ function intervalResolver(minutes: number, zone: Zone): (t: number) => Interval 
     const wallEnd = wallStart + lengthMs
     const run = new WallRun(zone, wallStart, wallEnd)
     return Object.freeze({
-      name: folderName(wallStart, minutes),
+      name: formatFolderName(wallStart, minutes),
       start: run.startBefore(t),
       end: run.endAfter(t),
     })
+  }
+}
+
+/**
+ * Computes the interval of a folder name: every run of instants whose wall time falls in the name's
+ * `[wallStart, wallEnd)` is found from one of its ends, at one of the offsets the zone has around that day.
+ */
+function namedIntervalResolver(
+  minutes: number,
+  zone: Zone,
+  resolve: (t: number) => Interval,
+): (name: string) => Interval | undefined {
+  const lengthMs = minutes * MINUTE_MS
+  // The offsets around a wall day, for the names of that day: folders come in runs of the same days.
+  const offsetsByDay = new Map<number, readonly number[]>()
+  const offsetsAround = (wallStart: number): readonly number[] => {
+    const day = Math.floor(wallStart / DAY_MS) * DAY_MS
+    let offsets = offsetsByDay.get(day)
+    if (offsets === undefined) {
+      const found = new Set<number>()
+      for (
+        let probe = day - OFFSET_REACH_MS;
+        probe <= day + DAY_MS + OFFSET_REACH_MS;
+        probe += OFFSET_PROBE_MS
+      ) {
+        if (Math.abs(probe) <= MAX_DATE_MS) found.add(zone.offsetAt(probe))
+      }
+      offsets = [...found]
+      if (offsetsByDay.size >= MAX_CACHED_DAYS) offsetsByDay.clear()
+      offsetsByDay.set(day, offsets)
+    }
+    return offsets
+  }
+
+  return (name) => {
+    const wallStart = parseFolderName(name, minutes)
+    if (wallStart === undefined) return undefined
+    const wallEnd = wallStart + lengthMs
+    let start = Infinity
+    let end = -Infinity
+    for (const offset of offsetsAround(wallStart)) {
+      // The first and the last instant that would carry a wall time of the interval at this offset.
+      for (const candidate of [wallStart - offset, wallEnd - 1 - offset]) {
+        if (Math.abs(candidate) > MAX_DATE_MS || (candidate >= start && candidate < end)) continue
+        const wall = candidate + zone.offsetAt(candidate)
+        if (wall < wallStart || wall >= wallEnd) continue
+        const run = resolve(candidate)
+        if (run.start < start) start = run.start
+        if (run.end > end) end = run.end
+      }
+    }
+    return start < end ? Object.freeze({ name, start, end }) : undefined
   }
 }
 
@@ -175,20 +245,4 @@ function firstInstant(low: number, high: number, holds: (instant: number) => boo
     else a = mid
   }
   return b
-}
-
-/** `YYYY-MM-DD` for a whole day, else `YYYY-MM-DD__HH-MM`, from a wall-clock instant. */
-function folderName(wallStart: number, minutes: number): string {
-  const wall = new Date(wallStart)
-  const date = `${formatYear(wall.getUTCFullYear())}-${pad2(wall.getUTCMonth() + 1)}-${pad2(wall.getUTCDate())}`
-  if (minutes === MINUTES_PER_DAY) return date
-  return `${date}__${pad2(wall.getUTCHours())}-${pad2(wall.getUTCMinutes())}`
-}
-
-function formatYear(year: number): string {
-  return year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0')
-}
-
-function pad2(value: number): string {
-  return value < 10 ? `0${value}` : String(value)
 }

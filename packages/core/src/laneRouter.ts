@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
-import { createIntervalClock, type IntervalClock } from './intervalClock.js'
+import { createIntervalClock, type Interval, type IntervalClock } from './intervalClock.js'
 import { LaneFile, type LaneFileHost } from './laneFile.js'
 import { type LaneSet, LaneSets } from './laneSet.js'
+import type { MaintenanceErrorEvent } from './maintenance.js'
+import { type MaintenanceHost, MaintenanceScheduler } from './maintenanceScheduler.js'
 import type { ResolvedLanesOptions } from './options.js'
 import { compileStrftime } from './strftime.js'
 import { renderTextRecord } from './textFormat.js'
@@ -27,11 +29,17 @@ export interface LaneRouterEvents {
   laneError: [LaneErrorEvent]
   laneRecovered: [{ readonly lane: string; readonly path: string }]
   recordsDropped: [RecordsDroppedEvent]
+  /** A maintenance step (link, lock, retention, compression) failed; reported once per step and error code. */
+  maintenanceError: [MaintenanceErrorEvent]
 }
 
 /** Tuning of a router; the defaults suit every entry point. */
 export interface LaneRouterSettings {
-  /** How long after its interval ended a folder's files stay open for late records. Default 30 s. */
+  /**
+   * How long after its interval ended a folder's files stay open for late records. Default 30 s. Compression
+   * waits until a folder's interval ended, and its files were last written, `graceMs` plus two sweeps (of
+   * `max(1 s, graceMs / 2)`) ago: 60 s by default. Processes sharing a `dir` should use the same value.
+   */
   readonly graceMs?: number
   /** Write each diagnostic as one line on stderr. Default true. */
   readonly stderr?: boolean
@@ -46,11 +54,12 @@ interface FolderState {
   readonly files: (LaneFile | undefined)[]
   /** The files of each lane set used in this folder, so a record finds its files with one lookup. */
   readonly filesOf: Map<LaneSet, readonly LaneFile[]>
-  /** Sweep generation in which the folder was last left; folders idle for a whole sweep get closed. */
+  /** Sweep generation in which the folder was last left or written; folders idle for a whole sweep get closed. */
   used: number
 }
 
 const MAX_DATE_MS = 8.64e15
+const MIN_SWEEP_MS = 1_000
 
 /**
  * The loglanes routing engine: takes records (time, level label, domain, the exact text of the line) and appends
@@ -59,6 +68,10 @@ const MAX_DATE_MS = 8.64e15
  * Writes are batched: everything routed before the event loop turns is written with one write per lane file.
  * Failures are emitted as `laneError` events (and one stderr line), never thrown.
  *
+ * With `retention`, `compress` or `symlink` set, the router also maintains `dir` (see {@link runMaintenance}):
+ * once at start and after each rollover (a record opening an interval newer than any routed), asynchronously,
+ * never in the way of routing. {@link close} waits for a pass in progress; {@link whenMaintained} waits for all.
+ *
  * @example
  * ```ts
  * const router = new LaneRouter(resolveOptions({ domains: ['app', 'db'] }, { levels: { info: 30, error: 50 } }))
@@ -66,7 +79,7 @@ const MAX_DATE_MS = 8.64e15
  * await router.close() // every line is in its file
  * ```
  */
-export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFileHost {
+export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFileHost, MaintenanceHost {
   readonly options: ResolvedLanesOptions
   readonly fileMode: number
   readonly dirMode: number
@@ -80,6 +93,11 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   private current: FolderState | undefined
   private start = 0
   private end = 0
+  /** The newest interval routed: a record opening a newer one is a rollover. */
+  private newest: Interval | undefined
+  private newestStart = -Infinity
+  private readonly maintenance: MaintenanceScheduler | undefined
+  private readonly reportedMaintenance = new Set<string>()
   private generation = 0
   private scheduled = false
   private closed = false
@@ -97,8 +115,14 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.timestamp = compileStrftime(options.timestampFormat, zone)
     this.graceMs = settings.graceMs ?? 30_000
     this.stderr = settings.stderr ?? true
-    this.sweeper = setInterval(() => this.sweep(), Math.max(1_000, this.graceMs / 2))
+    const sweepMs = Math.max(MIN_SWEEP_MS, this.graceMs / 2)
+    this.sweeper = setInterval(() => this.sweep(), sweepMs)
     this.sweeper.unref()
+    if (options.retention !== undefined || options.compress !== false || options.symlink !== false) {
+      // A folder's files are closed at most two sweeps after its grace period: only then may it be compressed.
+      this.maintenance = new MaintenanceScheduler(this, this.graceMs + 2 * sweepMs)
+      this.maintenance.request()
+    }
   }
 
   /**
@@ -164,7 +188,14 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   flushSync(): void {
     this.scheduled = false
     for (const folder of this.folders.values()) {
-      for (const file of folder.files) if (file?.pending) file.write()
+      let written = false
+      for (const file of folder.files) {
+        if (file?.pending) {
+          file.write()
+          written = true
+        }
+      }
+      if (written) folder.used = this.generation
     }
   }
 
@@ -173,20 +204,39 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.flushSync()
   }
 
-  /** Flushes, closes every descriptor and stops the timers. Idempotent; later records are dropped and counted. */
+  /**
+   * Flushes, closes every descriptor and stops the timers. Idempotent; later records are dropped and counted.
+   * A maintenance pass in progress is not waited for: it finishes the file it is compressing, starts no other
+   * and ends on its own.
+   */
   closeSync(): void {
-    if (this.closed) return
-    this.flushSync()
-    this.closed = true
-    clearInterval(this.sweeper)
-    for (const folder of this.folders.values()) this.closeFolder(folder)
-    this.folders.clear()
-    this.current = undefined
+    this.shutDown()
+    this.maintenance?.abandon()
   }
 
-  /** Resolves after every line is written and every descriptor closed. Idempotent. */
+  /**
+   * Resolves after every line is written and every descriptor closed, and once a maintenance pass in progress
+   * has ended: it finishes the file it is compressing and starts no other; a pass due after a last rollover
+   * updates the link and applies retention, without compressing. Idempotent.
+   */
   async close(): Promise<void> {
-    this.closeSync()
+    this.shutDown()
+    await this.maintenance?.finish()
+  }
+
+  /**
+   * Resolves once no maintenance pass runs or is due (compression retried later on a timer does not count).
+   * For tests and tools that want to look at `dir` after a rollover.
+   *
+   * @example
+   * ```ts
+   * router.route(Date.now(), 'info', 'app', line)
+   * await router.flush()
+   * await router.whenMaintained() // the link points at the new folder; retention has run
+   * ```
+   */
+  async whenMaintained(): Promise<void> {
+    await this.maintenance?.whenIdle()
   }
 
   /** True once `close()` has run. */
@@ -221,6 +271,28 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.emit('recordsDropped', { lane: file.lane, path: file.path, records, reason })
   }
 
+  // MaintenanceHost
+  /** The newest interval a record was routed to, if any. */
+  newestInterval(): Interval | undefined {
+    return this.newest
+  }
+
+  /** True while the folder of that name has files this router may write (it is not compressed then). */
+  isFolderOpen(name: string): boolean {
+    return this.folders.has(name)
+  }
+
+  /** Reports a failed maintenance step once per step and cause: an event and one stderr line. */
+  maintenanceFailed(event: MaintenanceErrorEvent): void {
+    const cause = `${event.step}:${event.error.code ?? event.error.message}`
+    if (this.reportedMaintenance.has(cause)) return
+    this.reportedMaintenance.add(cause)
+    this.diagnose(
+      `${MAINTENANCE_FAILURES[event.step]} ${event.path}: ${event.error.message}; retried on a later pass`,
+    )
+    this.emit('maintenanceError', event)
+  }
+
   /** The lane files of a record, in the folder of its time; undefined (and counted) after close. The hot path. */
   private filesFor(time: number, level: string, domain: unknown): readonly LaneFile[] | undefined {
     if (this.closed) {
@@ -252,6 +324,11 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     }
     if (this.current !== undefined) this.current.used = this.generation
     this.current = folder
+    if (interval.start > this.newestStart) {
+      this.newestStart = interval.start
+      this.newest = interval
+      this.maintenance?.request()
+    }
     // An invalid time is routed by now but must not widen the cache: keep checking it.
     const valid = time === validTime(time)
     this.start = valid ? interval.start : 0
@@ -280,16 +357,36 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     })
   }
 
-  /** Closes the files of folders whose interval ended more than a grace period ago and that sat idle. */
+  /**
+   * Closes the files of folders whose interval ended more than a grace period ago and that sat idle for a whole
+   * sweep, the current one included: no descriptor outlives its folder's grace period by more than two sweeps,
+   * so another process may compress the folder after that. A folder still holding records (a failing lane
+   * retrying) stays open: closing would lose them.
+   */
   private sweep(): void {
     this.generation++
     const now = Date.now()
     for (const folder of this.folders.values()) {
-      if (folder === this.current || folder.end + this.graceMs > now || folder.used >= this.generation - 1)
-        continue
+      if (folder.end + this.graceMs > now || folder.used >= this.generation - 1) continue
+      if (folder.files.some((file) => file?.pending)) continue
+      if (folder === this.current) {
+        this.current = undefined
+        this.start = 0
+        this.end = 0
+      }
       this.closeFolder(folder)
       this.folders.delete(folder.name)
     }
+  }
+
+  private shutDown(): void {
+    if (this.closed) return
+    this.flushSync()
+    this.closed = true
+    clearInterval(this.sweeper)
+    for (const folder of this.folders.values()) this.closeFolder(folder)
+    this.folders.clear()
+    this.current = undefined
   }
 
   private closeFolder(folder: FolderState): void {
@@ -305,6 +402,13 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   private diagnose(message: string): void {
     if (this.stderr) process.stderr.write(`loglanes: ${message}\n`)
   }
+}
+
+const MAINTENANCE_FAILURES: Record<MaintenanceErrorEvent['step'], string> = {
+  link: 'cannot point the link',
+  lock: 'cannot take the maintenance lock',
+  retention: 'retention cannot delete',
+  compress: 'cannot compress',
 }
 
 /** A record time usable for a folder: the record's own, or now when it is missing or beyond what a Date holds. */

@@ -1,3 +1,4 @@
+import colors from '@colors/colors/safe.js'
 import { endLogger, LanesTransport } from '@loglanes/winston'
 import winston from 'winston'
 import {
@@ -16,6 +17,9 @@ export function winstonBackend(settings: BackendSettings): Backend {
   const lanes = new LanesTransport({ ...settings.lanes, level: settings.level })
   const transports: winston.transport[] = [lanes]
   if (settings.console !== undefined) {
+    // The facade has decided (TTY, NO_COLOR, FORCE_COLOR); winston's colorize would otherwise apply its own
+    // heuristics (it turns colors off whenever CI is set, even on a terminal).
+    if (settings.console.colors) colors.enable()
     const domainKey = settings.lanes.domainKey ?? 'domain'
     transports.push(
       new winston.transports.Console({

@@ -141,9 +141,12 @@ export class LanesTransport extends TransportStream {
     return this
   }
 
+  /** Ends the transport: writes and closes every lane file, and waits for a maintenance pass in progress. */
   override _final(callback: (error?: Error | null) => void): void {
+    const router = this.router
     this.shutDown()
-    callback()
+    if (router === undefined) callback()
+    else router.close().then(() => callback(), callback)
   }
 
   /** Creates the router for the logger's levels; a clash with them throws out of `createLogger`/`add`. */

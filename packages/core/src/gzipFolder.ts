@@ -1,0 +1,384 @@
+import { constants as fsConstants, renameSync } from 'node:fs'
+import { copyFile, type FileHandle, open, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
+import { uniqueToken } from './maintenanceLock.js'
+
+// The files of one lane in a folder, by state:
+//   <lane>.log                      plain: written by lane files, late records included
+//   <lane>.log.gz                   the archive: one gzip member per compressed batch of bytes
+//   .<lane>.log.<token>.pending     private copy: bytes moved aside for compression, not yet in the archive
+//   .<lane>.log.gz.<token>.tmp      the next archive being written (a copy of the archive plus a new member)
+//   .<lane>.log.<token>.committing  private copy whose finished, synced temporary archive is being renamed in
+const LANE = '([A-Za-z][A-Za-z0-9_-]{0,63})'
+const TOKEN = '(\\d+-[0-9a-f]+)'
+const PLAIN = new RegExp(`^${LANE}\\.log$`)
+const ARCHIVE = new RegExp(`^${LANE}\\.log\\.gz$`)
+const PRIVATE = new RegExp(`^\\.${LANE}\\.log\\.${TOKEN}\\.(pending|committing)$`)
+const TEMPORARY = new RegExp(`^\\.${LANE}\\.log\\.gz\\.${TOKEN}\\.tmp$`)
+const READ_CHUNK = 256 * 1024
+
+/** What one lane has in a folder, as {@link scanFolder} found it. */
+export interface LaneFiles {
+  readonly lane: string
+  /** `<lane>.log` exists. */
+  plain: boolean
+  /** `<lane>.log.gz` exists. */
+  archive: boolean
+  /** Tokens of private copies not yet in the archive. */
+  readonly pending: string[]
+  /** Tokens of private copies whose temporary archive was finished (a pass stopped while renaming it in). */
+  readonly committing: string[]
+  /** Tokens of temporary archives. */
+  readonly temporaries: string[]
+}
+
+/** The lanes of one interval folder with something to compress or to finish. */
+export interface FolderScan {
+  readonly path: string
+  /** Only lanes with work: a plain file, a private copy or a temporary archive. */
+  readonly lanes: ReadonlyMap<string, LaneFiles>
+}
+
+/** How {@link gzipFolder} runs. */
+export interface GzipFolderOptions {
+  /** Mode of a new archive. Default `0o640`. */
+  readonly fileMode?: number
+  /** The current time (epoch ms). Default `Date.now()`. */
+  readonly now?: number
+  /**
+   * A file modified less than this long ago may still be written: it is left for a later pass. Writers close
+   * their files after a grace period, so this must exceed it. Default 60 s.
+   */
+  readonly quietMs?: number
+  /** Asked right before a plain file is moved aside: true when this process has the folder open for writing. */
+  readonly isOpen?: () => boolean
+  /** Asked before each lane is compressed: true stops the pass there (the rest is left for a later pass). */
+  readonly shouldStop?: () => boolean
+  /** Asked right before each archive is renamed in: false when the maintenance lock was lost meanwhile. */
+  readonly stillOwner?: () => Promise<boolean>
+  /** A file that could not be handled (it is left as it was, for a later pass). ENOENT is never reported. */
+  readonly onError?: (path: string, error: NodeJS.ErrnoException) => void
+}
+
+/** What {@link gzipFolder} did. */
+export interface GzipFolderResult {
+  /** Lanes whose archive took new bytes (or was completed from a stopped pass). */
+  readonly archived: readonly string[]
+  /** The earliest time a later pass may finish what this one left (a file still being written); undefined if none. */
+  readonly retryAt: number | undefined
+  /** True when something was left for a later pass (a recent write, a stop, an error). */
+  readonly deferred: boolean
+}
+
+/**
+ * Lists the lanes of `folder` that have something to compress or to finish. A missing folder has none.
+ *
+ * @example
+ * ```ts
+ * const scan = await scanFolder('logs/2026-11-20__13-00')
+ * if (scan.lanes.size > 0) await gzipFolder(scan)
+ * ```
+ */
+export async function scanFolder(folder: string): Promise<FolderScan> {
+  const lanes = new Map<string, LaneFiles>()
+  const laneOf = (lane: string) => {
+    let files = lanes.get(lane)
+    if (files === undefined) {
+      files = { lane, plain: false, archive: false, pending: [], committing: [], temporaries: [] }
+      lanes.set(lane, files)
+    }
+    return files
+  }
+  const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [] as string[]
+    throw error
+  })
+  for (const name of names) {
+    let match = PLAIN.exec(name)
+    if (match) {
+      laneOf(match[1]!).plain = true
+      continue
+    }
+    match = PRIVATE.exec(name)
+    if (match) {
+      laneOf(match[1]!)[match[3] === 'pending' ? 'pending' : 'committing'].push(match[2]!)
+      continue
+    }
+    match = TEMPORARY.exec(name)
+    if (match) {
+      laneOf(match[1]!).temporaries.push(match[2]!)
+      continue
+    }
+    match = ARCHIVE.exec(name)
+    if (match) laneOf(match[1]!).archive = true
+  }
+  for (const [lane, files] of lanes) {
+    const work = files.plain || files.pending.length + files.committing.length + files.temporaries.length > 0
+    if (!work) lanes.delete(lane)
+  }
+  return { path: folder, lanes }
+}
+
+/**
+ * Compresses the lanes of one closed interval folder: every `<lane>.log` becomes (or is appended to, as one more
+ * gzip member) `<lane>.log.gz`, with Node's zlib streams, so that a crash at any point leaves either the original
+ * bytes or the finished archive, never neither, and never both counted twice:
+ *
+ * 1. `<lane>.log` is renamed to a private copy; a late record then creates a fresh `<lane>.log` beside it.
+ * 2. The archive is copied to a temporary name, the private copy is appended to it as a new gzip member, the
+ *    temporary file is synced, and checked: if the private copy changed meanwhile (a writer still holds it), it
+ *    stays for a later pass.
+ * 3. The private copy is renamed `committing`, the temporary archive renamed over `<lane>.log.gz`, and only then
+ *    is the private copy removed.
+ *
+ * Leftovers of a stopped or crashed pass are finished first: a `committing` copy whose temporary archive is still
+ * there gets it renamed in (it was complete), otherwise it is already archived and removed; other temporary
+ * archives are removed; `pending` copies are compressed, oldest first. Every step treats a file already handled
+ * by another process (ENOENT) as done. Files modified within `quietMs` are left for a later pass.
+ *
+ * The caller decides which folders are closed, and holds the maintenance lock.
+ *
+ * @example
+ * ```ts
+ * const result = await gzipFolder(await scanFolder('logs/2026-11-20__13-00'), { fileMode: 0o640 })
+ * result.archived // ['app', 'error']
+ * ```
+ */
+export async function gzipFolder(
+  scan: FolderScan,
+  options: GzipFolderOptions = {},
+): Promise<GzipFolderResult> {
+  const run = new FolderRun(scan.path, options)
+  for (const files of [...scan.lanes.values()].sort((a, b) => (a.lane < b.lane ? -1 : 1))) {
+    if (run.stopped()) break
+    try {
+      await run.lane(files)
+    } catch (error) {
+      run.failed(error as NodeJS.ErrnoException, join(scan.path, `${files.lane}.log`))
+    }
+  }
+  return { archived: run.archived, retryAt: run.retryAt, deferred: run.deferred }
+}
+
+class FolderRun {
+  readonly archived: string[] = []
+  retryAt: number | undefined
+  deferred = false
+  private readonly now: number
+  private readonly quietMs: number
+  private readonly fileMode: number
+
+  constructor(
+    private readonly folder: string,
+    private readonly options: GzipFolderOptions,
+  ) {
+    this.now = options.now ?? Date.now()
+    this.quietMs = options.quietMs ?? 60_000
+    this.fileMode = options.fileMode ?? 0o640
+  }
+
+  stopped(): boolean {
+    if (this.options.shouldStop?.() !== true) return false
+    this.deferred = true
+    return true
+  }
+
+  failed(error: NodeJS.ErrnoException, path: string): void {
+    if (error.code === 'ENOENT') return
+    this.deferred = true
+    this.options.onError?.(path, error)
+  }
+
+  async lane(files: LaneFiles): Promise<void> {
+    const { lane } = files
+    let finished = false
+    for (const token of files.committing) {
+      // Its temporary archive was complete and synced: rename it in, unless that already happened.
+      await ignoreMissing(rename(this.path(lane, token, 'tmp'), this.path(lane, undefined, 'archive')))
+      await ignoreMissing(unlink(this.path(lane, token, 'committing')))
+      finished = true
+    }
+    for (const token of files.temporaries) {
+      if (!files.committing.includes(token)) await ignoreMissing(unlink(this.path(lane, token, 'tmp')))
+    }
+
+    const copies: { token: string; mtimeMs: number }[] = []
+    for (const token of files.pending) {
+      const info = await stat(this.path(lane, token, 'pending')).catch(missingAsUndefined)
+      if (info !== undefined) copies.push({ token, mtimeMs: info.mtimeMs })
+    }
+    // Oldest first, and the plain file last (it was created after any copy a crashed pass moved aside): the
+    // archive keeps the order lines were written in, so a copy that must wait holds back the newer ones.
+    copies.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.token < b.token ? -1 : 1))
+    for (const { token } of copies) {
+      const outcome = await this.compress(lane, token)
+      if (outcome === 'deferred') return this.done(lane, finished)
+      finished ||= outcome === 'archived'
+    }
+    // Moved aside only now, right before it is compressed: a stop never leaves a plain file moved aside.
+    const token = files.plain ? await this.moveAside(lane) : undefined
+    if (token !== undefined) finished = (await this.compress(lane, token)) === 'archived' || finished
+    this.done(lane, finished)
+  }
+
+  private done(lane: string, archived: boolean): void {
+    if (archived) this.archived.push(lane)
+  }
+
+  /** Renames `<lane>.log` to a private copy; undefined when it is still being written or is gone. */
+  private async moveAside(lane: string): Promise<string | undefined> {
+    const plain = this.path(lane, undefined, 'plain')
+    const info = await stat(plain).catch(missingAsUndefined)
+    if (info === undefined) return undefined
+    if (!this.isQuiet(info.mtimeMs)) return undefined
+    if (this.options.isOpen?.() === true) {
+      this.deferUntil(this.now + this.quietMs)
+      return undefined
+    }
+    const token = uniqueToken()
+    try {
+      // Synchronous, right after the check above: a lane file of this thread cannot open the old path in between.
+      renameSync(plain, this.path(lane, token, 'pending'))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
+    }
+    return token
+  }
+
+  /** Appends one private copy to the archive: archived, gone (handled elsewhere) or deferred to a later pass. */
+  private async compress(lane: string, token: string): Promise<'archived' | 'gone' | 'deferred'> {
+    const copy = this.path(lane, token, 'pending')
+    const archive = this.path(lane, undefined, 'archive')
+    const temporary = this.path(lane, token, 'tmp')
+    const before = await stat(copy).catch(missingAsUndefined)
+    if (before === undefined) return 'gone'
+    // A write since the copy was moved aside means a writer may still hold it: leave it for a later pass.
+    if (!this.isQuiet(before.mtimeMs)) return 'deferred'
+    const archiveBefore = await stat(archive).catch(missingAsUndefined)
+    let bytes: number
+    try {
+      if (archiveBefore !== undefined) await copyFile(archive, temporary, fsConstants.COPYFILE_EXCL)
+      const out = await open(temporary, archiveBefore === undefined ? 'wx' : 'a', this.fileMode)
+      try {
+        const input = await open(copy, 'r')
+        try {
+          bytes = await appendGzipMember(input, out)
+        } finally {
+          await input.close()
+        }
+        await out.sync()
+      } finally {
+        await out.close()
+      }
+      const after = await stat(copy)
+      const archiveAfter = await stat(archive).catch(missingAsUndefined)
+      const unchanged =
+        after.size === bytes &&
+        after.mtimeMs === before.mtimeMs &&
+        archiveAfter?.ino === archiveBefore?.ino &&
+        archiveAfter?.size === archiveBefore?.size &&
+        archiveAfter?.mtimeMs === archiveBefore?.mtimeMs
+      if (!unchanged || (this.options.stillOwner !== undefined && !(await this.options.stillOwner()))) {
+        await ignoreMissing(unlink(temporary))
+        this.deferUntil(Date.now() + this.quietMs)
+        return 'deferred'
+      }
+    } catch (error) {
+      await ignoreMissing(unlink(temporary))
+      throw error
+    }
+    // The commit: from `committing` on, the finished temporary archive is what a later pass completes.
+    await rename(copy, this.path(lane, token, 'committing'))
+    await rename(temporary, archive)
+    await unlink(this.path(lane, token, 'committing'))
+    await syncFolder(this.folder)
+    return 'archived'
+  }
+
+  private isQuiet(mtimeMs: number): boolean {
+    if (mtimeMs + this.quietMs <= this.now) return true
+    this.deferUntil(mtimeMs + this.quietMs)
+    return false
+  }
+
+  private deferUntil(time: number): void {
+    this.deferred = true
+    if (this.retryAt === undefined || time < this.retryAt) this.retryAt = time
+  }
+
+  private path(
+    lane: string,
+    token: string | undefined,
+    kind: 'plain' | 'archive' | 'pending' | 'committing' | 'tmp',
+  ): string {
+    switch (kind) {
+      case 'plain':
+        return join(this.folder, `${lane}.log`)
+      case 'archive':
+        return join(this.folder, `${lane}.log.gz`)
+      case 'tmp':
+        return join(this.folder, `.${lane}.log.gz.${token}.tmp`)
+      default:
+        return join(this.folder, `.${lane}.log.${token}.${kind}`)
+    }
+  }
+}
+
+/**
+ * Streams `input`, up to the end it has when reached, through gzip onto the end of `out`.
+ * @returns the bytes read: the caller compares them with the file's size to see whether it grew meanwhile.
+ */
+async function appendGzipMember(input: FileHandle, out: FileHandle): Promise<number> {
+  let position = 0
+  async function* contents(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(READ_CHUNK)
+      const { bytesRead } = await input.read(buffer, 0, READ_CHUNK, position)
+      if (bytesRead === 0) return
+      position += bytesRead
+      yield buffer.subarray(0, bytesRead)
+    }
+  }
+  await pipeline(contents, createGzip(), async (compressed: AsyncIterable<Buffer>) => {
+    for await (const chunk of compressed) await writeAll(out, chunk)
+  })
+  return position
+}
+
+async function writeAll(out: FileHandle, chunk: Buffer): Promise<void> {
+  let offset = 0
+  while (offset < chunk.length) {
+    const { bytesWritten } = await out.write(chunk, offset, chunk.length - offset)
+    offset += bytesWritten
+  }
+}
+
+/** Makes the renames in a folder durable; best effort (some platforms cannot sync a directory). */
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // Durability across power loss only; the renames themselves are done.
+  }
+}
+
+async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
+  try {
+    await operation
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+}
+
+function missingAsUndefined(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT') return undefined
+  throw error
+}

@@ -1,0 +1,308 @@
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import {
+  existsSync,
+  lutimesSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import {
+  LaneRouter,
+  type LanesOptions,
+  MAINTENANCE_LOCK_NAME,
+  type MaintenanceErrorEvent,
+  resolveOptions,
+  runMaintenance,
+} from '@loglanes/core'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../support/files.js'
+import {
+  ageFiles,
+  folderNames,
+  HOUR,
+  laneLines,
+  leftovers,
+  MINUTE,
+  utcFolder,
+  waitFor,
+} from '../support/maintenance.js'
+
+const run = promisify(execFile)
+const WRITER = join(import.meta.dirname, 'fixtures/maintainedWriter.mjs')
+const LEVELS = { info: 30, error: 50 }
+
+function options(dir: string, extra: LanesOptions = {}) {
+  return resolveOptions(
+    { dir, interval: '1h', timezone: 'UTC', levelFiles: false, compress: 'gzip', ...extra },
+    { levels: LEVELS },
+  )
+}
+
+function hour(offset: number): number {
+  return Math.floor(Date.now() / HOUR) * HOUR + offset * HOUR
+}
+
+function record(time: number, n: number): string {
+  return `${JSON.stringify({ time, n, msg: `record ${n}` })}\n`
+}
+
+/** Past hour folders with ~1 MB of poorly compressible lines in each of two lanes, written an hour ago. */
+function oldFolders(dir: string, count: number): string[] {
+  const names: string[] = []
+  for (let k = 0; k < count; k++) {
+    const name = utcFolder(hour(-20 + k), 60)
+    mkdirSync(join(dir, name), { recursive: true })
+    for (const lane of ['app', 'db']) {
+      writeFileSync(join(dir, name, `${lane}.log`), `${randomBytes(400_000).toString('hex')}\n`)
+    }
+    names.push(name)
+  }
+  ageFiles(dir, HOUR)
+  return names
+}
+
+/** Whether each lane of the folders is whole: exactly one of its plain file or its archive, no leftovers. */
+function consistent(dir: string, names: string[]): { plain: number; archived: number } {
+  let plain = 0
+  let archived = 0
+  for (const name of names) {
+    const files = readdirSync(join(dir, name)).sort()
+    for (const lane of ['app', 'db']) {
+      const state = files.filter((file) => file.startsWith(`${lane}.`) || file.startsWith(`.${lane}.`))
+      expect([[`${lane}.log`], [`${lane}.log.gz`]]).toContainEqual(state)
+      if (state[0] === `${lane}.log`) plain++
+      else archived++
+    }
+  }
+  return { plain, archived }
+}
+
+describe('maintenance through the router', () => {
+  it('compresses closed folders on its own, and late records after a first compression, losing no line', async () => {
+    const dir = tempDir()
+    const r = new LaneRouter(options(dir), { stderr: false, graceMs: 100 })
+    const written = new Map<string, string[]>()
+    const write = (start: number, from: number, count: number) => {
+      for (let n = from; n < from + count; n++) {
+        const text = record(start + n, n)
+        r.route(start + n, 'info', 'app', text)
+        const name = utcFolder(start, 60)
+        written.set(name, [...(written.get(name) ?? []), text.slice(0, -1)])
+      }
+    }
+    const starts = [hour(-9), hour(-8), hour(-7), hour(-6)]
+    for (const start of starts) write(start, 0, 300)
+    await r.flush()
+    const names = starts.map((start) => utcFolder(start, 60))
+    const archived = (name: string) => existsSync(join(dir, name, 'app.log.gz'))
+    const quiet = (name: string) => !existsSync(join(dir, name, 'app.log'))
+    // The three older folders close (the router sweeps them), go quiet, and a retry pass compresses them.
+    // The newest one routed stays plain: this process may still write it.
+    await waitFor(
+      () => names.slice(0, 3).every((name) => archived(name) && quiet(name)),
+      10_000,
+      'compression',
+    )
+    expect(existsSync(join(dir, names[3]!, 'app.log'))).toBe(true)
+    expect(archived(names[3]!)).toBe(false)
+
+    // Late records for a compressed folder land in a plain file beside the archive...
+    write(starts[1]!, 300, 5)
+    await r.flush()
+    expect(readdirSync(join(dir, names[1]!)).sort()).toEqual(['app.log', 'app.log.gz'])
+    // ... and a rollover's pass finds them (too recent now), and its retry archives them.
+    write(hour(-5), 0, 1)
+    await r.flush()
+    await waitFor(() => quiet(names[1]!), 10_000, 'late records compressed')
+    await r.close()
+    for (const name of names.slice(0, 3)) {
+      expect(readdirSync(join(dir, name))).toEqual(['app.log.gz'])
+      expect(laneLines(join(dir, name), 'app')).toEqual(written.get(name))
+    }
+    expect(laneLines(join(dir, names[1]!), 'app')).toHaveLength(305)
+  }, 20_000)
+
+  it('closes the files of the current folder once it is past and idle, so it can be compressed', async () => {
+    const dir = tempDir()
+    const r = new LaneRouter(options(dir, { compress: false }), { stderr: false, graceMs: 50 })
+    r.route(hour(-3), 'info', 'app', record(hour(-3), 1))
+    await r.flush()
+    const folder = join(dir, utcFolder(hour(-3), 60))
+    expect(openFilesUnder(folder)).toHaveLength(1)
+    await waitFor(() => openFilesUnder(folder).length === 0, 5_000, 'closing the current folder')
+    // A later record for it reopens it.
+    r.route(hour(-3) + 1, 'info', 'app', record(hour(-3) + 1, 2))
+    await r.close()
+    expect(laneLines(folder, 'app')).toHaveLength(2)
+  })
+
+  it('close() waits for a pass in progress, which stops after the file it is compressing', async () => {
+    const dir = tempDir()
+    const names = oldFolders(dir, 4)
+    const r = new LaneRouter(options(dir), { stderr: false })
+    await waitFor(() => names.some((name) => leftovers(join(dir, name)).length > 0), 5_000, 'a pass')
+    await r.close()
+    expect(existsSync(join(dir, MAINTENANCE_LOCK_NAME))).toBe(false)
+    const { plain, archived } = consistent(dir, names)
+    expect(archived).toBeGreaterThanOrEqual(1)
+    expect(plain).toBeGreaterThanOrEqual(1)
+    // The next start finishes the job.
+    const next = new LaneRouter(options(dir), { stderr: false })
+    await next.whenMaintained()
+    await next.close()
+    expect(consistent(dir, names)).toEqual({ plain: 0, archived: 8 })
+  })
+
+  it('closeSync() does not wait: the pass in progress ends on its own, leaving every lane whole', async () => {
+    const dir = tempDir()
+    const names = oldFolders(dir, 4)
+    const r = new LaneRouter(options(dir), { stderr: false })
+    await waitFor(() => names.some((name) => leftovers(join(dir, name)).length > 0), 5_000, 'a pass')
+    const before = performance.now()
+    r.closeSync()
+    expect(performance.now() - before).toBeLessThan(100)
+    await waitFor(() => !existsSync(join(dir, MAINTENANCE_LOCK_NAME)), 5_000, 'the pass to end')
+    expect(consistent(dir, names).plain).toBeGreaterThanOrEqual(1)
+  })
+
+  it('reports a compression failure once per cause, keeps the bytes, and compresses the rest', async () => {
+    const dir = tempDir()
+    const names = oldFolders(dir, 3)
+    // Archive names taken by folders: the rename in fails the same way in two folders.
+    mkdirSync(join(dir, names[0]!, 'app.log.gz'))
+    mkdirSync(join(dir, names[1]!, 'app.log.gz'))
+    const events: MaintenanceErrorEvent[] = []
+    const r = new LaneRouter(options(dir), { stderr: false })
+    r.on('maintenanceError', (event) => events.push(event))
+    await r.whenMaintained()
+    await r.close()
+    expect(events).toHaveLength(1)
+    expect(events[0]!.step).toBe('compress')
+    for (const name of names.slice(0, 2)) {
+      const kept = leftovers(join(dir, name))
+      expect(kept).toHaveLength(1)
+      expect(readFileSync(join(dir, name, kept[0]!), 'utf8')).toMatch(/^[0-9a-f]{800000}\n$/)
+      expect(existsSync(join(dir, name, 'db.log.gz'))).toBe(true)
+    }
+    expect(readdirSync(join(dir, names[2]!)).sort()).toEqual(['app.log.gz', 'db.log.gz'])
+  })
+
+  it('removes what processes that died mid-step left in dir: an old temporary link and a lock set aside', async () => {
+    const dir = tempDir()
+    const old = new Date(Date.now() - HOUR)
+    const strays = ['.current.123-abc.link', '.loglanes.lock.123-abc.stale']
+    symlinkSync('2026-11-20__13-00', join(dir, strays[0]!))
+    writeFileSync(join(dir, strays[1]!), '{}')
+    lutimesSync(join(dir, strays[0]!), old, old)
+    utimesSync(join(dir, strays[1]!), old, old)
+    // Recent ones may be in use, and names that are not loglanes' own stay whatever their age.
+    symlinkSync('2026-11-20__13-00', join(dir, '.current.456-def.link'))
+    writeFileSync(join(dir, '.current.link'), 'mine')
+    utimesSync(join(dir, '.current.link'), old, old)
+    const result = await runMaintenance(options(dir, { retention: { keep: 5 } }))
+    expect(result.lockBusy).toBe(false)
+    expect(readdirSync(dir).sort()).toEqual(['.current.456-def.link', '.current.link'])
+  })
+
+  it('8 processes logging into one dir across rollovers, with retention, gzip and the link: no line lost, torn or doubled', async () => {
+    const dir = tempDir()
+    const minute = Math.floor(Date.now() / MINUTE) * MINUTE
+    // Twelve one-minute intervals, from 8 minutes ago to 3 minutes ahead; keep=8 deletes the oldest four.
+    const firstStart = minute - 8 * MINUTE
+    const [intervals, perInterval, stepMs, lateIndex, lateCount] = [12, 120, 300, 5, 25]
+    const startAt = Date.now() + 1500
+    const writers = Array.from({ length: 8 }, (_, id) =>
+      run(process.execPath, [
+        WRITER,
+        dir,
+        ...[id, firstStart, intervals, perInterval, stepMs, startAt, lateIndex, lateCount].map(String),
+      ]),
+    )
+    const outputs = await Promise.all(writers)
+    for (const { stderr } of outputs) expect(stderr).toBe('')
+
+    const names = Array.from({ length: intervals }, (_, i) => utcFolder(firstStart + i * MINUTE, 1))
+    expect(folderNames(dir)).toEqual(names.slice(4))
+    expect(realpathSync(join(dir, 'current'))).toBe(realpathSync(join(dir, names[11]!)))
+    expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([])
+
+    // What each lane of each kept folder must hold: every record of every writer, once.
+    const expected = new Map<string, string[]>()
+    const expect1 = (i: number, lane: string, key: string) => {
+      const at = `${names[i]}/${lane}`
+      expected.set(at, [...(expected.get(at) ?? []), key])
+    }
+    for (let id = 0; id < 8; id++) {
+      for (let n = 0; n < intervals * perInterval + lateCount; n++) {
+        const i = n < intervals * perInterval ? Math.floor(n / perInterval) : lateIndex
+        expect1(i, n % 2 ? 'db' : 'app', `${id}:${n}`)
+        expect1(i, n % 3 === 0 ? 'error' : 'info', `${id}:${n}`)
+      }
+    }
+    const check = (includePending: boolean) => {
+      let archives = 0
+      for (const name of names.slice(4)) {
+        const folder = join(dir, name)
+        const files = readdirSync(folder)
+        archives += files.filter((file) => file.endsWith('.gz')).length
+        expect(files.filter((file) => file.endsWith('.tmp') || file.endsWith('.committing'))).toEqual([])
+        for (const lane of ['app', 'db', 'info', 'error']) {
+          const lines = laneLines(folder, lane)
+          // A pass that saw a late write while compressing leaves the private copy for the next pass.
+          for (const file of files.filter((f) => f.startsWith(`.${lane}.log.`) && f.endsWith('.pending'))) {
+            expect(includePending).toBe(true)
+            lines.push(...readFileSync(join(folder, file), 'utf8').slice(0, -1).split('\n'))
+          }
+          const keys = lines.map((line) => {
+            const parsed = JSON.parse(line) as { id: number; n: number; domain: string; level: string }
+            expect([parsed.domain, parsed.level]).toContain(lane)
+            return `${parsed.id}:${parsed.n}`
+          })
+          expect(keys.sort()).toEqual([...(expected.get(`${name}/${lane}`) ?? [])].sort())
+        }
+      }
+      return archives
+    }
+    // Some folders were compressed while the writers ran.
+    expect(check(true)).toBeGreaterThan(0)
+    // A last pass compresses everything that is left; nothing changes but the form.
+    const last = await runMaintenance(
+      resolveOptions(
+        {
+          dir,
+          domains: ['app', 'db'],
+          interval: '1m',
+          timezone: 'UTC',
+          retention: { keep: 8 },
+          compress: 'gzip',
+        },
+        { levels: LEVELS },
+      ),
+      { now: Date.now() + HOUR },
+    )
+    expect(last.deleted).toEqual([])
+    expect(check(false)).toBe(8 * 4)
+    expect(readlinkSync(join(dir, 'current'))).toBe(names[11])
+  }, 30_000)
+})
+
+function openFilesUnder(folder: string): string[] {
+  const open: string[] = []
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`)
+      if (target.startsWith(`${folder}/`)) open.push(target)
+    } catch {
+      // The fd closed while we listed.
+    }
+  }
+  return open
+}

@@ -1,0 +1,204 @@
+import { mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  foldersToDelete,
+  LaneRouter,
+  type LanesOptions,
+  type RetentionFolder,
+  resolveOptions,
+} from '@loglanes/core'
+import { describe, expect, it } from 'vitest'
+import { lineCounts, listFiles, tempDir } from '../support/files.js'
+import { awayFromBoundary, folderNames, HOUR, utcFolder } from '../support/maintenance.js'
+
+const DAY = 86_400_000
+
+function days(count: number, from = Date.UTC(2026, 10, 1)): RetentionFolder[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: utcFolder(from + i * DAY, 1440),
+    wallStart: from + i * DAY,
+    end: from + (i + 1) * DAY,
+  }))
+}
+
+describe('foldersToDelete', () => {
+  const folders = days(10) // 2026-11-01 … 2026-11-10
+  const now = Date.UTC(2026, 10, 10, 12)
+  const kept = new Set(['2026-11-10', '2026-11-09'])
+
+  it('deletes beyond the newest keep, oldest first', () => {
+    expect(foldersToDelete({ folders, keep: 3, maxAgeMs: undefined, now, kept })).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-06',
+      '2026-11-07',
+    ])
+  })
+
+  it('ranks by interval, whatever order the folders come in', () => {
+    const shuffled = [...folders].reverse().sort((a, b) => (a.name.endsWith('5') ? -1 : b.end - a.end))
+    expect(foldersToDelete({ folders: shuffled, keep: 8, maxAgeMs: undefined, now, kept })).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+    ])
+  })
+
+  it('deletes folders whose interval ended more than maxAge ago', () => {
+    // 2026-11-06 ended 2026-11-07 00:00, 3.5 days before now; 2026-11-07 ended 2.5 days before.
+    expect(foldersToDelete({ folders, keep: undefined, maxAgeMs: 3 * DAY, now, kept })).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-06',
+    ])
+    expect(foldersToDelete({ folders, keep: undefined, maxAgeMs: 2.5 * DAY, now, kept })).toHaveLength(6)
+    expect(foldersToDelete({ folders, keep: undefined, maxAgeMs: 2.5 * DAY - 1, now, kept })).toHaveLength(7)
+  })
+
+  it('applies both rules, and never deletes a kept name', () => {
+    expect(foldersToDelete({ folders, keep: 5, maxAgeMs: 7 * DAY, now, kept })).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+    ])
+    const everythingOld = { folders, keep: 1, maxAgeMs: 1, now: now + 100 * DAY, kept }
+    expect(foldersToDelete(everythingOld)).toHaveLength(8)
+    expect(foldersToDelete(everythingOld)).not.toContain('2026-11-10')
+    expect(foldersToDelete(everythingOld)).not.toContain('2026-11-09')
+  })
+
+  it('counts a folder about to be written toward keep, once', () => {
+    const upcoming = days(1, Date.UTC(2026, 10, 11))
+    const withUpcoming = [...folders, ...upcoming, ...upcoming]
+    const decided = foldersToDelete({
+      folders: withUpcoming,
+      keep: 3,
+      maxAgeMs: undefined,
+      now,
+      kept: new Set(['2026-11-11', '2026-11-10']),
+    })
+    expect(decided).toHaveLength(8)
+    expect(decided.at(-1)).toBe('2026-11-08')
+  })
+})
+
+function router(dir: string, options: LanesOptions): LaneRouter {
+  return new LaneRouter(
+    resolveOptions({ dir, timezone: 'UTC', interval: '1h', levelFiles: false, ...options }),
+    { stderr: false },
+  )
+}
+
+/** The start of the hour `offset` hours from the current one. */
+function hour(offset: number): number {
+  return Math.floor(Date.now() / HOUR) * HOUR + offset * HOUR
+}
+
+function routeInterval(r: LaneRouter, start: number, records = 20): void {
+  for (let n = 0; n < records; n++) {
+    r.route(start + n * 1000, 'info', 'app', `${JSON.stringify({ time: start + n * 1000, n })}\n`)
+  }
+}
+
+describe('retention through the router', () => {
+  it('keep=3 over 10 intervals: after each rollover, exactly the 3 newest folders, and unrelated entries survive', async () => {
+    const dir = tempDir()
+    const starts = Array.from({ length: 10 }, (_, k) => hour(k - 12))
+    const names = starts.map((start) => utcFolder(start, 60))
+    // Things retention must never touch: other files, other folders, names of other intervals, dot-names,
+    // a link, and a plain file named like one of its folders.
+    mkdirSync(join(dir, 'archive'))
+    writeFileSync(join(dir, 'archive/keep.txt'), 'x\n')
+    writeFileSync(join(dir, 'notes.txt'), 'x\n')
+    mkdirSync(join(dir, '2020-01-01'))
+    mkdirSync(join(dir, '2020-01-01__14-30'))
+    mkdirSync(join(dir, '.loglanes-own'))
+    writeFileSync(join(dir, utcFolder(hour(-40), 60)), 'a file, not a folder\n')
+    symlinkSync(names[0]!, join(dir, 'oldest'))
+    const unrelated = ['2020-01-01', '2020-01-01__14-30', 'archive']
+
+    const r = router(dir, { retention: { keep: 3 } })
+    for (let k = 0; k < 10; k++) {
+      routeInterval(r, starts[k]!)
+      await r.flush()
+      await r.whenMaintained()
+      expect(folderNames(dir)).toEqual([...unrelated, ...names.slice(Math.max(0, k - 2), k + 1)].sort())
+    }
+    await r.close()
+    for (const name of names.slice(7)) expect(lineCounts(join(dir, name))).toEqual({ 'app.log': 20 })
+    expect(readFileSync(join(dir, 'archive/keep.txt'), 'utf8')).toBe('x\n')
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('x\n')
+    expect(readFileSync(join(dir, utcFolder(hour(-40), 60)), 'utf8')).toBe('a file, not a folder\n')
+    // The link now dangles, but it is the user's: it stays.
+    expect(readlinkSync(join(dir, 'oldest'))).toBe(names[0])
+    expect(listFiles(join(dir, '.loglanes-own'))).toEqual([])
+  })
+
+  it('keep=3 when every record arrives in one burst: the pass after the last rollover runs at close', async () => {
+    const dir = tempDir()
+    const starts = Array.from({ length: 10 }, (_, k) => hour(k - 12))
+    const r = router(dir, { retention: { keep: 3 } })
+    for (const start of starts) routeInterval(r, start)
+    await r.close()
+    expect(folderNames(dir)).toEqual(starts.slice(7).map((start) => utcFolder(start, 60)))
+  })
+
+  it('maxAge: deletes the folders whose interval ended more than maxAge ago, never the active one or the one before', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const r = router(dir, { retention: { maxAge: '4h' } })
+    // Hours h-9 … h: the interval starting at h-j ended (j - 1) hours and a fraction ago.
+    for (let j = 9; j >= 0; j--) {
+      routeInterval(r, hour(-j))
+      await r.flush()
+      await r.whenMaintained()
+    }
+    await r.close()
+    expect(folderNames(dir)).toEqual([4, 3, 2, 1, 0].map((j) => utcFolder(hour(-j), 60)))
+
+    // With maxAge shorter than an interval, the previous interval still stays.
+    const short = tempDir()
+    const r2 = router(short, { retention: { maxAge: '30m' } })
+    for (let j = 5; j >= 0; j--) routeInterval(r2, hour(-j))
+    await r2.close()
+    expect(folderNames(short)).toEqual([1, 0].map((j) => utcFolder(hour(-j), 60)))
+  })
+
+  it('a restart with other options still cleans old folders, with no record routed', async () => {
+    const dir = tempDir()
+    const starts = Array.from({ length: 10 }, (_, k) => hour(k - 12))
+    const names = starts.map((start) => utcFolder(start, 60))
+    const first = router(dir, { retention: { keep: 6 } })
+    for (const start of starts) routeInterval(first, start)
+    await first.close()
+    expect(folderNames(dir)).toEqual(names.slice(4))
+
+    await router(dir, { retention: { keep: 2 } }).close()
+    expect(folderNames(dir)).toEqual(names.slice(8))
+
+    // Now by age: both remaining intervals ended more than an hour ago.
+    await router(dir, { retention: { maxAge: '1h' } }).close()
+    expect(folderNames(dir)).toEqual([])
+  })
+
+  it("never touches another interval's folders: a day-folder router leaves hour folders alone", async () => {
+    const dir = tempDir()
+    const hours = router(dir, {})
+    for (let k = 0; k < 4; k++) routeInterval(hours, hour(k - 30))
+    await hours.close()
+    const hourFolders = folderNames(dir)
+    expect(hourFolders).toHaveLength(4)
+    for (const day of ['2026-01-01', '2026-01-02', '2026-01-03']) mkdirSync(join(dir, day))
+
+    await router(dir, { interval: '24h', retention: { keep: 1 } }).close()
+    // Of the day folders, keep=1 leaves the newest; the hour folders are not its own.
+    expect(folderNames(dir)).toEqual(['2026-01-03', ...hourFolders].sort())
+  })
+})
