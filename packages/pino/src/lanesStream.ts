@@ -30,6 +30,8 @@ export class LanesStream extends Writable {
   private readonly domainKey: string
   private readonly text: boolean
   private carry = ''
+  /** Where each chunk is encoded (see routeJsonLines). */
+  private scratch: Buffer = Buffer.allocUnsafe(0)
   private messageKey = 'msg'
   private errorKey = 'err'
   /** Chunks received before pino's config, when the stream waits for it; undefined once configured. */
@@ -148,10 +150,15 @@ export class LanesStream extends Writable {
    * bytes pair up one to one; the byte search is skipped when the chunk is ASCII and the offsets coincide.
    */
   private routeJsonLines(chunk: string, start: number, last: number): void {
-    const bytes = Buffer.from(chunk, 'utf8')
+    // Encoded into one reused buffer: every line is copied out before this returns, and a fresh 4 MiB buffer per
+    // chunk would pile up outside the heap until a GC. UTF-8 needs at most 3 bytes per UTF-16 unit.
+    if (this.scratch.length < chunk.length * 3)
+      this.scratch = Buffer.allocUnsafe(Math.max(chunk.length * 3, 65_536))
+    const bytes = this.scratch
+    const byteLength = bytes.write(chunk, 0, 'utf8')
     // A plain Uint8Array view: its subarray() is much cheaper than Buffer's, and lanes copy from it per line.
-    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)
-    const ascii = bytes.length === chunk.length
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, byteLength)
+    const ascii = byteLength === chunk.length
     let byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
     const { scanner, router, times, labels } = this
     for (let newline = chunk.indexOf('\n', start); newline >= 0 && newline <= last; ) {
