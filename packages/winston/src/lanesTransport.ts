@@ -102,12 +102,11 @@ export class LanesTransport extends TransportStream {
       )
     } else {
       const rendered = info[MESSAGE]
-      router.route(
-        time,
-        level,
-        domain,
-        `${typeof rendered === 'string' ? withoutColors(rendered) : jsonLine(info, level)}\n`,
-      )
+      // Color codes exist only where colorize() ran, and it always rewrites info.level: check that, not the line.
+      const colored = info.level !== level
+      const line =
+        typeof rendered === 'string' ? (colored ? withoutColors(rendered) : rendered) : jsonLine(info, level)
+      router.route(time, level, domain, `${line}\n`)
     }
     // A crash record must be on disk before winston exits the process.
     if (info.exception === true || this._ending) router.flushSync()

@@ -27,7 +27,8 @@ export function withoutColors(line: string): string {
  * the uncolored label; circular references, BigInt, Error values and symbols handled by `safeJsonStringify`.
  */
 export function jsonLine(info: WinstonInfo, level: string): string {
-  return withoutColors(safeJsonStringify({ ...info, level }))
+  const line = safeJsonStringify({ ...info, level })
+  return info.level === level ? line : withoutColors(line)
 }
 
 /** Fields of the text format: everything but what the record line already shows. */
