@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { type LaneErrorEvent, LaneRouter, type LanesOptions, resolveOptions } from '@loglanes/core'
 import { describe, expect, it } from 'vitest'
-import { lineCounts, listFiles, readLines, tempDir } from '../support/files.js'
+import { lineCounts, listFiles, openFilesUnder, readLines, tempDir, waitFor } from '../support/files.js'
 
 const PINO_LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 }
 const T = Date.UTC(2026, 10, 20, 13, 30) // 2026-11-20 13:30 UTC
@@ -222,25 +222,4 @@ describe('LaneRouter', () => {
 function writeSyscalls(): number {
   const io = readFileSync('/proc/self/io', 'utf8')
   return Number(/syscw: (\d+)/.exec(io)![1])
-}
-
-function openFilesUnder(folder: string): string[] {
-  const open: string[] = []
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`)
-      if (target.startsWith(`${folder}/`)) open.push(target)
-    } catch {
-      // The fd closed while we listed.
-    }
-  }
-  return open
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
 }

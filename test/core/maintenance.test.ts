@@ -23,7 +23,7 @@ import {
   runMaintenance,
 } from '@loglanes/core'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../support/files.js'
+import { openFilesUnder, tempDir } from '../support/files.js'
 import {
   ageFiles,
   folderNames,
@@ -293,16 +293,3 @@ describe('maintenance through the router', () => {
     expect(readlinkSync(join(dir, 'current'))).toBe(names[11])
   }, 30_000)
 })
-
-function openFilesUnder(folder: string): string[] {
-  const open: string[] = []
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`)
-      if (target.startsWith(`${folder}/`)) open.push(target)
-    } catch {
-      // The fd closed while we listed.
-    }
-  }
-  return open
-}

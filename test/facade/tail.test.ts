@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { LaneRouter, resolveOptions } from '@loglanes/core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { tempDir } from '../support/files.js'
+import { tempDir, waitFor } from '../support/files.js'
 import {
   CLI,
   cli,
@@ -353,14 +353,6 @@ function follow(args: string[]): {
   }
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('loglanes tail --follow', () => {
@@ -386,7 +378,7 @@ describe('loglanes tail --follow', () => {
       for (let n = 0; n < 6; n++) route(n, 0)
       await router.flush()
       const tail = follow([dir, '--json'])
-      await waitFor(() => tail.lines().length === 6, 'what was there at the start')
+      await waitFor(() => tail.lines().length === 6, 10_000, 'what was there at the start')
 
       for (let n = 6; n < 12; n++) route(n, 0)
       await router.flush()
@@ -398,7 +390,7 @@ describe('loglanes tail --follow', () => {
         msg: 'in parts',
       })
       appendFileSync(join(dir, A, 'manual.log'), manual.slice(0, 20))
-      await waitFor(() => tail.lines().length === 12, 'appended lines')
+      await waitFor(() => tail.lines().length === 12, 10_000, 'appended lines')
       await sleep(600)
       expect(tail.lines()).toHaveLength(12)
 
@@ -408,11 +400,11 @@ describe('loglanes tail --follow', () => {
       for (let n = 12; n < 18; n++) route(n, 1)
       for (let n = 18; n < 20; n++) route(n, 0)
       await router.flush()
-      await waitFor(() => tail.lines().length === 21, 'the first lines of the new folder')
+      await waitFor(() => tail.lines().length === 21, 10_000, 'the first lines of the new folder')
       for (let n = 20; n < 2040; n++) route(n, 1)
       route(2040, 0)
       await router.flush()
-      await waitFor(() => tail.lines().length === written.length, 'every line')
+      await waitFor(() => tail.lines().length === written.length, 10_000, 'every line')
       // Two more polls: nothing is printed twice.
       await sleep(600)
       tail.child.kill('SIGTERM')
@@ -439,14 +431,14 @@ describe('loglanes tail --follow', () => {
     const early = ['{"level":30,"time":1,"msg":"one"}', '{"level":30,"time":2,"msg":"two"}']
     writeFileSync(join(dir, A, 'app.log'), `${early.join('\n')}\n`)
     const tail = follow([dir, '--json'])
-    await waitFor(() => tail.lines().length === 2, 'the first lines')
+    await waitFor(() => tail.lines().length === 2, 10_000, 'the first lines')
     // As core's gzip does: the plain file is renamed to a private dot-file, then archived beside it.
     renameSync(join(dir, A, 'app.log'), join(dir, A, '.app.log.1-a.pending'))
     writeFileSync(join(dir, A, 'app.log.gz'), gzipSync(`${early.join('\n')}\n`))
     await sleep(600)
     const late = '{"level":30,"time":3,"msg":"late"}'
     writeFileSync(join(dir, A, 'app.log'), `${late}\n`)
-    await waitFor(() => tail.lines().length === 3, 'the late record')
+    await waitFor(() => tail.lines().length === 3, 10_000, 'the late record')
     await sleep(600)
     tail.child.kill('SIGTERM')
     expect(await tail.exited).toEqual([0, null, ''])
@@ -459,11 +451,11 @@ describe('loglanes tail --follow', () => {
     writeFileSync(join(dir, A, 'app.log'), '{"level":30,"time":1,"msg":"old"}\n')
     const tail = follow([dir, '--level', 'fatal', '--json'])
     const line = '{"level":60,"time":2,"msg":"the end"}'
-    await waitFor(() => tail.stderr().includes('waiting'), 'the notice')
+    await waitFor(() => tail.stderr().includes('waiting'), 10_000, 'the notice')
     mkdirSync(join(dir, B))
     writeFileSync(join(dir, B, 'fatal.log'), `${line}\n`)
     writeFileSync(join(dir, B, 'app.log'), '{"level":30,"time":3,"msg":"not chosen"}\n')
-    await waitFor(() => tail.lines().length === 1, 'the new lane')
+    await waitFor(() => tail.lines().length === 1, 10_000, 'the new lane')
     tail.child.kill('SIGINT')
     const [code, signal, stderr] = await tail.exited
     expect([code, signal]).toEqual([0, null])

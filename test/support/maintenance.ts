@@ -60,17 +60,7 @@ export function ageFiles(dir: string, ms: number): void {
   }
 }
 
-export async function waitFor(
-  condition: () => boolean,
-  timeoutMs = 5_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+export { waitFor } from './files.js'
 
 /** Waits until more than `marginMs` remain before the next multiple of `length` (epoch ms), e.g. an hour. */
 export async function awayFromBoundary(length: number, marginMs = 10_000): Promise<void> {
