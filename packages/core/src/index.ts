@@ -61,6 +61,7 @@ export {
 } from './laneRouter.js'
 export { type LaneSet, LaneSets } from './laneSet.js'
 export { LanesConfigError } from './lanesConfigError.js'
+export { prepareLanesDir } from './lanesDir.js'
 export {
   type MaintenanceErrorEvent,
   type MaintenancePass,

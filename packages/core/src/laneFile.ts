@@ -1,4 +1,4 @@
-import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs'
 
 /** What a lane file needs from its owner: file modes and where to report trouble. */
 export interface LaneFileHost {
@@ -14,6 +14,8 @@ const CHUNK_BYTES = 256 * 1024
 const FIRST_CAPACITY = 16 * 1024
 /** Bytes kept for a failing lane before new records are refused (and counted). */
 const MAX_FAILING_BYTES = 32 * 1024 * 1024
+/** Times a batch is written again to a new file when its file was removed under it, before the lane fails. */
+const MAX_REWRITES = 3
 const FIRST_RETRY_MS = 50
 const MAX_RETRY_MS = 2_000
 const OPEN_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT
@@ -28,7 +30,8 @@ const SPACE = 32
  * Records are encoded (or copied, for byte input) straight into one growing buffer per lane, so a batch costs
  * one copy and one `write(2)`. Writes are synchronous and batched by the owner (one write per file per batch):
  * nothing is ever in flight, so a flush at process exit is complete. A failing write keeps its bytes, reports
- * once, and retries by reopening the path with backoff until the cause goes away.
+ * once, and retries by reopening the path with backoff until the cause goes away. A file deleted while open
+ * (its folder removed by a cleanup job) is noticed after each batch and made again with that batch in it.
  */
 export class LaneFile {
   private fd = -1
@@ -145,28 +148,72 @@ export class LaneFile {
     if (this.fd < 0 && !this.open()) return false
     while (this.held.length > 0) {
       const head = this.held[0]!
-      const written = this.writeOut(head, head.length)
-      if (written < 0) return false
+      const written = this.writeKept(head, head.length)
       this.heldBytes -= written
-      if (written < head.length) this.held[0] = head.subarray(written)
-      else this.held.shift()
+      if (written < head.length) {
+        this.held[0] = head.subarray(written)
+        return false
+      }
+      this.held.shift()
     }
-    while (this.length > 0) {
-      const written = this.writeOut(this.batch, this.length)
-      if (written < 0) return false
-      // A partial write (a full disk, a signal): keep the rest at the front of the batch.
-      if (written < this.length) this.batch.copyWithin(0, written, this.length)
-      this.length -= written
+    if (this.length > 0) {
+      const written = this.writeKept(this.batch, this.length)
+      // A failure part way (a full disk): keep the rest at the front of the batch.
+      if (written < this.length) {
+        this.batch.copyWithin(0, written, this.length)
+        this.length -= written
+        return false
+      }
+      this.length = 0
     }
     if (this.failing) this.recover()
     return true
   }
 
-  /** One `write(2)` of `buffer[0, size)`; the bytes written, or -1 after a failure has been handled. */
-  private writeOut(buffer: Buffer, size: number): number {
+  /**
+   * Writes `buffer[0, size)` and makes sure it landed in a file that still exists: when the file was removed
+   * while open (a cleanup job deleted the folder), the bytes went nowhere, so the folder and file are made again
+   * and the whole buffer is written there. Lines are lost only if they were already in the file when it was
+   * removed. Returns the bytes kept in a linked file; fewer than `size` after a failure (already handled).
+   */
+  private writeKept(buffer: Buffer, size: number): number {
+    for (let attempt = 0; ; attempt++) {
+      const written = this.writeWhole(buffer, size)
+      if (written < size || !this.removed()) return written
+      this.closeFd()
+      if (attempt === MAX_REWRITES) {
+        this.fail(Object.assign(new Error('the file keeps being removed while written'), { code: 'ENOENT' }))
+        return 0
+      }
+      if (!this.open()) return 0
+    }
+  }
+
+  /** Loops over partial writes (a signal, a nearly full disk); the bytes written before any failure. */
+  private writeWhole(buffer: Buffer, size: number): number {
+    let done = 0
+    while (done < size) {
+      const written = this.writeOut(buffer, done, size - done)
+      if (written < 0) break
+      done += written
+    }
+    return done
+  }
+
+  /** True when the open file has no name left (its folder or itself was deleted). One `fstat` per batch. */
+  private removed(): boolean {
+    try {
+      return fstatSync(this.fd).nlink === 0
+    } catch {
+      return false
+    }
+  }
+
+  /** One `write(2)` of `buffer[offset, offset + size)`; the bytes written, or -1 after a failure has been handled. */
+  private writeOut(buffer: Buffer, offset: number, size: number): number {
     let written: number
     try {
-      written = writeSync(this.fd, buffer, 0, size)
+      written = writeSync(this.fd, buffer, offset, size)
     } catch (error) {
       this.fail(error as NodeJS.ErrnoException)
       return -1

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { createIntervalClock, type Interval, type IntervalClock } from './intervalClock.js'
 import { LaneFile, type LaneFileHost } from './laneFile.js'
 import { type LaneSet, LaneSets } from './laneSet.js'
+import { prepareLanesDir } from './lanesDir.js'
 import type { MaintenanceErrorEvent } from './maintenance.js'
 import { type MaintenanceHost, MaintenanceScheduler } from './maintenanceScheduler.js'
 import type { ResolvedLanesOptions } from './options.js'
@@ -66,7 +67,8 @@ const MIN_SWEEP_MS = 1_000
  * each to every lane of its lane set, inside the folder of the record's own time.
  *
  * Writes are batched: everything routed before the event loop turns is written with one write per lane file.
- * Failures are emitted as `laneError` events (and one stderr line), never thrown.
+ * Failures are emitted as `laneError` events (and one stderr line), never thrown. The one exception is at
+ * construction: a `dir` that is a file or cannot be written throws `LanesConfigError` naming it.
  *
  * With `retention`, `compress` or `symlink` set, the router also maintains `dir` (see {@link runMaintenance}):
  * once at start and after each rollover (a record opening an interval newer than any routed), asynchronously,
@@ -106,6 +108,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
 
   constructor(options: ResolvedLanesOptions, settings: LaneRouterSettings = {}) {
     super()
+    prepareLanesDir(options.dir, options.dirMode)
     this.options = options
     this.fileMode = options.fileMode
     this.dirMode = options.dirMode

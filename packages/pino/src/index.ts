@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 
+import { Writable } from 'node:stream'
 import { type MessagePort, parentPort } from 'node:worker_threads'
 import { LaneRouter, type LanesOptions, resolveOptions } from '@loglanes/core'
 import { LanesStream, type PinoConfig } from './lanesStream.js'
@@ -28,11 +29,39 @@ export { LevelLabels, PINO_LEVELS, RecordTimes } from './pinoRecord.js'
  * which pino reports to the application) and returns the stream pino writes to.
  *
  * @param options - the shared loglanes options; pino adds `levels` (its custom levels) for a single target.
+ * @throws LanesConfigError for invalid options or an unusable `dir` (in pino's worker: the returned stream fails
+ *   with it, which pino reports as the transport's 'error' event).
  */
-export default async function lanesTransport(options: LanesOptions = {}): Promise<LanesStream> {
-  const router = new LaneRouter(resolveOptions(options, { levels: PINO_LEVELS }))
+export default async function lanesTransport(options: LanesOptions = {}): Promise<Writable> {
+  let router: LaneRouter
+  try {
+    router = new LaneRouter(resolveOptions(options, { levels: PINO_LEVELS }))
+  } catch (error) {
+    if (parentPort === null) throw error
+    return failedStream(error as Error)
+  }
   const stream = new LanesStream(router, parentPort !== null)
   if (parentPort !== null) listenForPinoConfig(parentPort, stream)
+  return stream
+}
+
+/**
+ * In pino's worker, a factory that throws leaves the main thread's `end()` and exit flush waiting 10 s for a
+ * worker that is gone. A stream that fails instead makes thread-stream mark its buffer failed at once and pass
+ * the error on: the application gets the `LanesConfigError` as the transport's 'error' event without a stall.
+ */
+function failedStream(error: Error): Writable {
+  const stream = new Writable({ write: (_chunk, _encoding, callback) => callback() })
+  stream.on('newListener', function onListener(event: string) {
+    if (event !== 'error') return
+    stream.off('newListener', onListener)
+    // Right after thread-stream's listener is attached, and before it tells the app the worker is ready: the app
+    // stays alive until then, so even a short-lived one receives the error.
+    queueMicrotask(() => {
+      stream.emit('error', error)
+      stream.destroy()
+    })
+  })
   return stream
 }
 

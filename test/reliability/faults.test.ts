@@ -1,0 +1,133 @@
+import { execFile } from 'node:child_process'
+import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { listFiles, readLines, tempDir } from '../support/files.js'
+
+const FAULT_RUN = join(import.meta.dirname, 'fixtures/faultRun.mjs')
+const ENTRIES = ['pino', 'winston', 'facade-pino', 'facade-winston'] as const
+/** Records per run, half to `app` and half to `db` (alternating). */
+const COUNT = 4_000
+const NOBODY = 65_534
+
+interface Run {
+  readonly code: number | null
+  readonly stderr: string
+  /** What the host saw: errors from the logger, or the error thrown at start. */
+  readonly outcome: { errors?: string[]; thrown?: string; deletedFolder?: string }
+}
+
+function faultRun(entry: string, scenario: string, dir: string, asNobody = false): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [FAULT_RUN, entry, scenario, dir, String(COUNT)],
+      { timeout: 30_000, ...(asNobody ? { uid: NOBODY, gid: NOBODY } : {}) },
+      (error, stdout, stderr) => {
+        const last = stdout.trim().split('\n').at(-1) ?? ''
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          stderr,
+          outcome: last.startsWith('{') ? JSON.parse(last) : {},
+        })
+      },
+    )
+  })
+}
+
+/** The `seq` field of every line of a lane file, in file order. */
+function seqs(path: string): number[] {
+  return readLines(path).map((line) => JSON.parse(line).seq as number)
+}
+
+/** The sequence numbers a domain received: every other one, `app` the even ones. */
+function expectedSeqs(domain: 'app' | 'db', from = 0): number[] {
+  const out: number[] = []
+  for (let seq = from; seq < COUNT; seq++) if ((seq % 2 === 0) === (domain === 'app')) out.push(seq)
+  return out
+}
+
+function diagnostics(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line.startsWith('loglanes:'))
+}
+
+describe.concurrent('a lane on a full disk (its file is a link to /dev/full)', () => {
+  it.each(ENTRIES)(
+    '%s: the other lane gets every line, the host stays up, one report, and the lane resumes with every line kept',
+    async (entry) => {
+      const dir = tempDir()
+      const run = await faultRun(entry, 'devfull', dir)
+      expect(run.code).toBe(0)
+      expect(run.outcome.errors ?? []).toEqual([])
+      expect(seqs(join(dir, 'app.log'))).toEqual(expectedSeqs('app'))
+      // Kept in memory while the device was full, written once the link was gone: nothing lost, in order.
+      expect(seqs(join(dir, 'db.log'))).toEqual(expectedSeqs('db'))
+      const reports = diagnostics(run.stderr)
+      expect(reports).toHaveLength(2)
+      expect(reports[0]).toMatch(/^loglanes: lane "db" cannot write .*db\.log: ENOSPC/)
+      expect(reports[1]).toMatch(/^loglanes: lane "db" recovered/)
+    },
+  )
+})
+
+describe.concurrent('the active interval folder deleted while logging (a cleanup job)', () => {
+  it.each(ENTRIES)(
+    '%s: the folder and files come back holding every line sent after the deletion, none twice',
+    async (entry) => {
+      const dir = tempDir()
+      const run = await faultRun(entry, 'deleted', dir)
+      expect(run.code).toBe(0)
+      const folder = run.outcome.deletedFolder
+      expect(folder).toMatch(/^\d{4}-\d\d-\d\d__\d\d-00$/)
+      expect(readdirSync(dir)).toEqual([folder])
+      for (const domain of ['app', 'db'] as const) {
+        const found = seqs(join(dir, folder!, `${domain}.log`))
+        // A tail of the domain's records: from some record at or before the deletion through the last one.
+        const first = found[0]!
+        expect(first).toBeLessThanOrEqual(COUNT / 2 + 1)
+        expect(found).toEqual(expectedSeqs(domain, first))
+      }
+    },
+  )
+})
+
+describe.concurrent('a dir that cannot be used', () => {
+  const message =
+    /loglanes: option "dir" must be a folder this process can create and write; got '.*' \((EEXIST: a file, not a folder, is in the way|EACCES: permission denied)\)/
+
+  it.each(ENTRIES)('%s: dir is a regular file: one clear error at start, no crash', async (entry) => {
+    const dir = join(tempDir(), 'logs')
+    const run = await faultRun(entry, 'dirfile', dir)
+    expect(run.code).toBe(0)
+    expectStartError(entry, run)
+    expect(run.outcome.thrown ?? run.outcome.errors?.[0]).toContain(
+      'EEXIST: a file, not a folder, is in the way',
+    )
+    expect(statSync(dir).isFile()).toBe(true)
+  })
+
+  it.each(ENTRIES)('%s: dir is not writable: one clear error at start, no crash', async (entry) => {
+    const parent = tempDir()
+    const dir = join(parent, 'logs')
+    mkdirSync(dir, { mode: 0o555 })
+    // root writes anywhere: run the process as nobody, with the folders it must reach open to it.
+    const asNobody = process.getuid?.() === 0
+    if (asNobody) chmodSync(parent, 0o755)
+    const run = await faultRun(entry, 'readonly', dir, asNobody)
+    expect(run.code).toBe(0)
+    expectStartError(entry, run)
+    expect(run.outcome.thrown ?? run.outcome.errors?.[0]).toContain('EACCES: permission denied')
+    expect(listFiles(dir)).toEqual([])
+  })
+
+  function expectStartError(entry: string, run: Run): void {
+    if (entry === 'pino') {
+      // pino's worker fails at start; the app gets it as the transport's 'error' event.
+      expect(run.outcome.errors?.[0]).toMatch(message)
+    } else {
+      // winston's createLogger and the facade's createLanes throw it (both backends: checked in the main thread).
+      expect(run.outcome.thrown).toMatch(/^LanesConfigError: /)
+      expect(run.outcome.thrown).toMatch(message)
+    }
+  }
+})
