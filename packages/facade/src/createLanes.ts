@@ -18,6 +18,7 @@ import {
   type ReservedName,
 } from './facadeTypes.js'
 import { pinoBackend } from './pinoBackend.js'
+import { shutdownOnSignals } from './signalShutdown.js'
 import { UnknownDomainError } from './unknownDomainError.js'
 import { winstonBackend } from './winstonBackend.js'
 
@@ -40,6 +41,10 @@ interface FacadeState {
 /**
  * Creates a typed logging facade: one logger per declared domain (`log.db.info(...)`), known to the editor
  * without code generation, writing through the loglanes transport of pino (default) or winston.
+ *
+ * Until `shutdown()`, the facade writes its records on SIGTERM and SIGINT without changing what they do to the
+ * process: if the app listens to the signal it only flushes; if not, it shuts down (at most 5 s), then the
+ * signal is raised again and ends the process as it would have.
  *
  * @throws {LanesConfigError} for invalid options, including domain names that shadow facade members.
  * @example
@@ -139,6 +144,7 @@ class Facade {
   readonly #state: FacadeState
   readonly #loggers = new Map<string, DomainLogger>()
   #shutdown: Promise<void> | undefined
+  readonly #stopSignals: () => void
 
   constructor(options: ResolvedLanesOptions, engine: Backend, debug: boolean) {
     this.options = options
@@ -155,6 +161,8 @@ class Facade {
       this.#loggers.set(domain, logger)
       Object.defineProperty(this, domain, { value: logger, enumerable: true })
     }
+    // A SIGTERM or SIGINT the app does not handle would kill the process with lines still on their way.
+    this.#stopSignals = shutdownOnSignals({ flush: () => this.flush(), shutdown: () => this.shutdown() })
   }
 
   get debugEnabled(): boolean {
@@ -178,6 +186,7 @@ class Facade {
   shutdown(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#state.closed = true
+      this.#stopSignals()
       this.#shutdown = this.#engine.shutdown()
     }
     return this.#shutdown

@@ -53,9 +53,16 @@ export interface FacadeMembers<D extends string> {
   readonly domains: readonly D[]
   /** The resolved loglanes options. */
   readonly options: ResolvedLanesOptions
-  /** Resolves once every record logged so far is written to its file. */
+  /**
+   * Resolves once every record logged so far is written to its file. On the pino backend, rejects with
+   * `WorkerFailedError` once pino's worker thread has failed.
+   */
   flush(): Promise<void>
-  /** Writes every record, closes every file; idempotent. Later calls are dropped with one warning. */
+  /**
+   * Writes every record, closes every file; idempotent. Later calls are dropped with one warning. On the pino
+   * backend, rejects with `WorkerFailedError` once pino's worker thread has failed. Until it is called, a
+   * SIGTERM or SIGINT the app does not listen to shuts the facade down before the signal ends the process.
+   */
   shutdown(): Promise<void>
 }
 

@@ -23,3 +23,4 @@ export type {
 export { RESERVED_NAMES } from './facadeTypes.js'
 export { GENERATED_MARKER, type GenerateFacadeOptions, generateFacade } from './generateFacade.js'
 export { UnknownDomainError } from './unknownDomainError.js'
+export { WorkerFailedError } from './workerFailedError.js'
