@@ -43,7 +43,7 @@ export interface FolderScan {
 
 /** How {@link gzipFolder} runs. */
 export interface GzipFolderOptions {
-  /** Mode of a new archive. Default `0o640`. */
+  /** Mode of a new archive, narrowed to that of the file it compresses. Default `0o640`. */
   readonly fileMode?: number
   /** The current time (epoch ms). Default `Date.now()`. */
   readonly now?: number
@@ -261,7 +261,9 @@ class FolderRun {
     let bytes: number
     try {
       if (archiveBefore !== undefined) await copyFile(archive, temporary, fsConstants.COPYFILE_EXCL)
-      const out = await open(temporary, archiveBefore === undefined ? 'wx' : 'a', this.fileMode)
+      // A new archive is never more open than the file it holds (made stricter by hand, or by other options).
+      const mode = this.fileMode & before.mode & 0o777
+      const out = await open(temporary, archiveBefore === undefined ? 'wx' : 'a', mode)
       try {
         const input = await open(copy, 'r')
         try {

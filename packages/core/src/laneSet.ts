@@ -17,7 +17,10 @@ export class LaneSets {
   private readonly indexOf = new Map<string, number>()
   private readonly byDomain = new Map<string, Map<string, LaneSet>>()
   private readonly declared: ReadonlySet<string>
-  /** Domain and extra lane names: a level label equal to one of them gets no level file (it would mix two lanes). */
+  /**
+   * Domain and extra lane names, lower-cased: a level label equal to one of them, in any case, gets no level file
+   * (it would mix two lanes; `DB.log` is `db.log` on a case-insensitive file system).
+   */
   private readonly otherLanes: ReadonlySet<string>
   private readonly levels: Map<string, number>
   private levelsBySeverity: readonly [string, number][]
@@ -30,7 +33,7 @@ export class LaneSets {
     >,
   ) {
     this.declared = new Set(options.domains)
-    this.otherLanes = new Set([...options.domains, ...options.lanes])
+    this.otherLanes = new Set([...options.domains, ...options.lanes].map((name) => name.toLowerCase()))
     this.levels = new Map(options.levels)
     this.levelsBySeverity = sortBySeverity(this.levels)
   }
@@ -83,7 +86,8 @@ export class LaneSets {
 
   private levelLanes(level: string): string[] {
     const mode = this.options.levelFiles
-    if (mode === false || !LANE_NAME_PATTERN.test(level) || this.otherLanes.has(level)) return []
+    if (mode === false || !LANE_NAME_PATTERN.test(level) || this.otherLanes.has(level.toLowerCase()))
+      return []
     const severity = this.levels.get(level)
     if (severity === undefined) {
       // A label nobody configured (e.g. `level-35`): its own file, up to a bound.

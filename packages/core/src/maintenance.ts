@@ -62,6 +62,9 @@ export interface MaintenanceResult {
 const STRAY_DOT_NAME =
   /^\.(?:[A-Za-z][A-Za-z0-9_-]{0,63}\.\d+-[0-9a-f]+\.link|loglanes\.lock\.\d+-[0-9a-f]+\.stale)$/
 
+/** How far ahead of the clock the newest routed interval may start and still be the active one. */
+const MAX_LEAD_MS = 86_400_000
+
 /** Folder names examined between two turns of the event loop. */
 const YIELD_EVERY = 256
 
@@ -81,7 +84,8 @@ const NOTHING: MaintenanceResult = Object.freeze({
  *
  * Only directories whose names are interval folders of the configured interval (and zone) are ever touched;
  * dot-names are loglanes' own. The active interval (the newest one routed, or the interval of now, whichever
- * is newer) and the one before it are never deleted, nor is the newest routed one and the one before it.
+ * is newer; a record time more than a day ahead of the clock does not count) and the one before it are never
+ * deleted, nor is the newest routed one and the one before it.
  * Failures are reported to `onError` and never thrown.
  *
  * @example
@@ -128,7 +132,11 @@ class Pass {
     this.quietMs = pass.quietMs ?? 60_000
     const ofNow = this.clock.intervalAt(this.now)
     const newest = pass.newest
-    this.active = newest !== undefined && newest.start > ofNow.start ? newest : ofNow
+    // Records ahead of this clock (another host's clock) make their interval the active one, but not from more
+    // than a day ahead: such a record time is bad or hostile, and must take neither the link nor the place of the
+    // interval of now in retention.
+    const ahead = newest !== undefined && newest.start > ofNow.start && newest.start - this.now <= MAX_LEAD_MS
+    this.active = ahead ? newest : ofNow
     for (const interval of newest === undefined ? [this.active] : [this.active, newest]) {
       this.kept.add(interval.name)
       this.kept.add(this.clock.intervalAt(interval.start - 1).name)

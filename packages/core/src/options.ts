@@ -61,9 +61,9 @@ export interface LanesOptions {
   readonly compress?: false | 'gzip'
   /** `true` or a name: `<dir>/current` links to the active interval folder. Default `false`. */
   readonly symlink?: boolean | string
-  /** Mode of created lane files. Default `0o640`. */
+  /** Mode of created lane files (the umask applies); must include `0o600`. Default `0o640`. */
   readonly fileMode?: number
-  /** Mode of created folders. Default `0o750`. */
+  /** Mode of created folders (the umask applies); must include `0o700`. Default `0o750`. */
   readonly dirMode?: number
   /** Set by pino for a single target: the logger's custom levels `{ label: number }`. */
   readonly levels?: Readonly<Record<string, number>>
@@ -136,6 +136,10 @@ const KNOWN_OPTIONS = [
 ] as const
 const PINO_OPTIONS = ['levels', 'pinoWillSendConfig', '$context']
 const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+/** Names longer than a lane name can be get no "did you mean" (the edit distance is quadratic in the length). */
+const MAX_SUGGESTED_LENGTH = 64
+/** Nesting the options copy follows (`mirrors` → list → name); deeper values are kept as they are. */
+const COPY_DEPTH = 3
 
 /**
  * Validates loglanes options and applies every default, before any file is touched.
@@ -148,12 +152,104 @@ const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_
  * ```
  */
 export function resolveOptions(input: unknown = {}, context: ResolveContext = {}): ResolvedLanesOptions {
-  if (!isPlainObject(input)) {
-    throw new LanesConfigError('options', 'must be an object', input)
+  try {
+    return resolveCopy(readOptions(input), context)
+  } catch (error) {
+    if (error instanceof LanesConfigError) throw error
+    // A value whose own code throws even when it is only described (a revoked proxy, a throwing toString).
+    throw new LanesConfigError(
+      'options',
+      'must hold plain data (reading or describing a value threw)',
+      messageOf(error),
+    )
   }
+}
+
+/**
+ * The options as plain data, read once: own enumerable properties, with arrays and plain objects copied a few
+ * levels deep. Every check then sees the same values (a getter or proxy cannot answer differently on a second
+ * read), and one that throws while being read is reported as a {@link LanesConfigError} naming the option.
+ */
+function readOptions(input: unknown): Record<string, unknown> {
+  let plain: boolean
+  try {
+    plain = isPlainObject(input)
+  } catch (error) {
+    throw unreadable('options', error)
+  }
+  if (!plain) throw new LanesConfigError('options', 'must be an object', input)
+  return copyData(input, 'options', 0) as Record<string, unknown>
+}
+
+function copyData(value: unknown, option: string, depth: number): unknown {
+  let isArray: boolean
+  let isObject: boolean
+  try {
+    isArray = Array.isArray(value)
+    isObject = !isArray && isPlainObject(value)
+  } catch (error) {
+    throw unreadable(option, error)
+  }
+  if (depth >= COPY_DEPTH || !(isArray || isObject)) return value
+  const source = value as Record<string, unknown>
+  const path = (key: string) => (depth === 0 ? key : `${option}.${key}`)
+  if (isArray) {
+    let length: number
+    try {
+      length = (source as unknown as unknown[]).length
+    } catch (error) {
+      throw unreadable(option, error)
+    }
+    const copy: unknown[] = []
+    for (let i = 0; i < length; i++) {
+      let item: unknown
+      try {
+        item = source[i]
+      } catch (error) {
+        throw unreadable(option, error)
+      }
+      copy.push(copyData(item, option, depth + 1))
+    }
+    return copy
+  }
+  let keys: string[]
+  try {
+    keys = Object.keys(source)
+  } catch (error) {
+    throw unreadable(option, error)
+  }
+  // A null prototype: a '__proto__' key stays an ordinary property, as JSON.parse makes it.
+  const copy: Record<string, unknown> = Object.create(null)
+  for (const key of keys) {
+    let item: unknown
+    try {
+      item = source[key]
+    } catch (error) {
+      throw unreadable(path(key), error)
+    }
+    copy[key] = copyData(item, path(key), depth + 1)
+  }
+  return copy
+}
+
+function unreadable(option: string, error: unknown): LanesConfigError {
+  return new LanesConfigError(option, 'must be readable data (reading it threw)', messageOf(error))
+}
+
+/** The message of anything thrown, without running more of its code than that. */
+function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : typeof error
+  } catch {
+    return 'an error that cannot be read'
+  }
+}
+
+function resolveCopy(input: Record<string, unknown>, context: ResolveContext): ResolvedLanesOptions {
   checkKnownKeys(input, context.extraOptions ?? [])
 
   const dir = optionalString(input, 'dir', 'logs')
+  if (dir.includes('\0')) throw new LanesConfigError('dir', 'must not contain a NUL character', dir)
   const domains = nameList(input, 'domains', ['app'])
   if (domains.length === 0)
     throw new LanesConfigError('domains', 'must declare at least one domain', input.domains)
@@ -204,8 +300,8 @@ export function resolveOptions(input: unknown = {}, context: ResolveContext = {}
     retention,
     compress,
     symlink,
-    fileMode: fileMode(input, 'fileMode', 0o640),
-    dirMode: fileMode(input, 'dirMode', 0o750),
+    fileMode: fileMode(input, 'fileMode', 0o640, 0o600),
+    dirMode: fileMode(input, 'dirMode', 0o750, 0o700),
   }
 }
 
@@ -219,7 +315,7 @@ function checkKnownKeys(input: Record<string, unknown>, extra: readonly string[]
   const known = [...KNOWN_OPTIONS, ...extra]
   for (const key of Object.keys(input)) {
     if (known.includes(key) || PINO_OPTIONS.includes(key)) continue
-    const suggestion = closestName(key, known)
+    const suggestion = key.length <= MAX_SUGGESTED_LENGTH ? closestName(key, known) : undefined
     throw new LanesConfigError(
       key,
       'is not a loglanes option',
@@ -360,7 +456,10 @@ function resolveMirrors(
       throw new LanesConfigError(`mirrors.${key}`, 'must be an array of lane names', list)
     for (const target of list) {
       if (typeof target !== 'string' || !targets.includes(target)) {
-        const suggestion = typeof target === 'string' ? closestName(target, targets) : undefined
+        const suggestion =
+          typeof target === 'string' && target.length <= MAX_SUGGESTED_LENGTH
+            ? closestName(target, targets)
+            : undefined
         throw new LanesConfigError(
           `mirrors.${key}`,
           `must list only lanes (domains, level files or names declared in "lanes": ${targets.join(', ')})`,
@@ -446,11 +545,22 @@ function resolveSymlink(value: unknown, intervalMinutes: number | null): string 
   return name
 }
 
-function fileMode(input: Record<string, unknown>, key: string, fallback: number): number {
+/**
+ * A permission mode that gives the owner at least `ownerBits`: lane files are reopened to append and read back to
+ * compress (`0o600`), folders are listed and entered (`0o700`); a mode without them fails only later, lane by lane.
+ */
+function fileMode(input: Record<string, unknown>, key: string, fallback: number, ownerBits: number): number {
   const value = input[key]
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0o777) {
     throw new LanesConfigError(key, 'must be a permission mode from 0 to 0o777 (e.g. 0o640)', value)
+  }
+  if ((value & ownerBits) !== ownerBits) {
+    throw new LanesConfigError(
+      key,
+      `must give the owner ${ownerBits === 0o700 ? 'read, write and search (0o700)' : 'read and write (0o600)'}`,
+      `0o${value.toString(8)}`,
+    )
   }
   return value
 }

@@ -24,14 +24,19 @@ const PROBE_MS = 12 * 60 * 60 * 1000
  */
 export function isKnownTimeZone(timezone: string): boolean {
   if (typeof timezone !== 'string') return false
-  if (timezone === 'local') return true
+  if (timezone === 'local' || knownZones.has(timezone)) return true
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone })
-    return true
   } catch {
     return false
   }
+  if (knownZones.size < MAX_KNOWN_ZONES) knownZones.add(timezone)
+  return true
 }
+
+/** Zone names Intl accepted: asking it again costs a formatter (about a millisecond) per options resolved. */
+const knownZones = new Set<string>()
+const MAX_KNOWN_ZONES = 64
 
 /**
  * Creates a {@link Zone} for the `timezone` option: 'local' (the process's zone, as the

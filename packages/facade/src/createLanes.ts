@@ -18,7 +18,6 @@ import {
   type ReservedName,
 } from './facadeTypes.js'
 import { pinoBackend } from './pinoBackend.js'
-import { shutdownOnSignals } from './signalShutdown.js'
 import { UnknownDomainError } from './unknownDomainError.js'
 import { winstonBackend } from './winstonBackend.js'
 
@@ -41,10 +40,6 @@ interface FacadeState {
 /**
  * Creates a typed logging facade: one logger per declared domain (`log.db.info(...)`), known to the editor
  * without code generation, writing through the loglanes transport of pino (default) or winston.
- *
- * Until `shutdown()`, the facade writes its records on SIGTERM and SIGINT without changing what they do to the
- * process: if the app listens to the signal it only flushes; if not, it shuts down (at most 5 s), then the
- * signal is raised again and ends the process as it would have.
  *
  * @throws {LanesConfigError} for invalid options, including domain names that shadow facade members.
  * @example
@@ -87,16 +82,13 @@ export interface ResolvedFacadeOptions {
  * @throws {LanesConfigError} naming the option, what it accepts and the value received.
  */
 export function resolveFacadeOptions(options: unknown): ResolvedFacadeOptions {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new LanesConfigError('options', 'must be an object', options)
-  }
   const {
     backend = 'pino',
     level = 'debug',
     debug = true,
     console: consoleOption = false,
     ...lanes
-  } = options as CreateLanesOptions<string>
+  } = readOptions(options) as CreateLanesOptions<string> & Record<string, unknown>
   if (backend !== 'pino' && backend !== 'winston') {
     throw new LanesConfigError('backend', "must be 'pino' or 'winston'", backend)
   }
@@ -113,7 +105,54 @@ export function resolveFacadeOptions(options: unknown): ResolvedFacadeOptions {
       )
     }
   }
+  // What pino sets for a target itself means nothing from a caller, and may not survive the copy into its worker.
+  for (const key of PINO_SET_OPTIONS) delete lanes[key]
   return { resolved, lanes: lanes as LanesOptions, backend, level, debug, consoleLevel }
+}
+
+const PINO_SET_OPTIONS = ['$context', 'pinoWillSendConfig']
+/** Nesting the options copy follows (`mirrors` → list → name); deeper values are kept as they are. */
+const COPY_DEPTH = 3
+
+/**
+ * The options as plain data, read once, so what is validated is what the backend gets: no getter or proxy can
+ * answer differently later, and pino's worker receives only data it can copy. Anything that throws while being
+ * read is a {@link LanesConfigError}.
+ */
+function readOptions(options: unknown): Record<string, unknown> {
+  try {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new LanesConfigError('options', 'must be an object', options)
+    }
+    return copyData(options, 0) as Record<string, unknown>
+  } catch (error) {
+    if (error instanceof LanesConfigError) throw error
+    throw new LanesConfigError('options', 'must be readable data (reading it threw)', messageOf(error))
+  }
+}
+
+function copyData(value: unknown, depth: number): unknown {
+  if (depth > COPY_DEPTH || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) {
+    const copy: unknown[] = []
+    for (let i = 0; i < value.length; i++) copy.push(copyData(value[i], depth + 1))
+    return copy
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return value
+  // A null prototype: a '__proto__' key stays an ordinary property, as JSON.parse makes it.
+  const copy: Record<string, unknown> = Object.create(null)
+  for (const key of Object.keys(value))
+    copy[key] = copyData((value as Record<string, unknown>)[key], depth + 1)
+  return copy
+}
+
+function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : typeof error
+  } catch {
+    return 'an error that cannot be read'
+  }
 }
 
 function checkLevel(option: string, level: unknown): asserts level is LevelName {
@@ -144,7 +183,6 @@ class Facade {
   readonly #state: FacadeState
   readonly #loggers = new Map<string, DomainLogger>()
   #shutdown: Promise<void> | undefined
-  readonly #stopSignals: () => void
 
   constructor(options: ResolvedLanesOptions, engine: Backend, debug: boolean) {
     this.options = options
@@ -161,8 +199,6 @@ class Facade {
       this.#loggers.set(domain, logger)
       Object.defineProperty(this, domain, { value: logger, enumerable: true })
     }
-    // A SIGTERM or SIGINT the app does not handle would kill the process with lines still on their way.
-    this.#stopSignals = shutdownOnSignals({ flush: () => this.flush(), shutdown: () => this.shutdown() })
   }
 
   get debugEnabled(): boolean {
@@ -175,7 +211,7 @@ class Facade {
 
   get(domain: string): DomainLogger {
     const logger = typeof domain === 'string' ? this.#loggers.get(domain) : undefined
-    if (logger === undefined) throw new UnknownDomainError(domain, this.domains)
+    if (logger === undefined) throw new UnknownDomainError(printable(domain), this.domains)
     return logger
   }
 
@@ -186,10 +222,29 @@ class Facade {
   shutdown(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#state.closed = true
-      this.#stopSignals()
       this.#shutdown = this.#engine.shutdown()
     }
     return this.#shutdown
+  }
+}
+
+/**
+ * A name as {@link UnknownDomainError} can show it: itself, unless turning it into a string throws (an object whose
+ * `toString` is not a function, a null prototype, a revoked proxy); then its tag, so `get` throws the error it
+ * documents and not a TypeError.
+ */
+function printable(domain: unknown): unknown {
+  try {
+    String(domain)
+    return domain
+  } catch {
+    let tag = '[object Object]'
+    try {
+      tag = Object.prototype.toString.call(domain)
+    } catch {
+      // A revoked proxy has no tag either.
+    }
+    return { toString: () => tag }
   }
 }
 

@@ -2,6 +2,7 @@ import {
   flushOnExit,
   LaneRouter,
   type LaneRouterEvents,
+  LanesConfigError,
   type LanesOptions,
   type ResolvedLanesOptions,
   resolveOptions,
@@ -70,10 +71,17 @@ export class LanesTransport extends TransportStream {
 
   /** @throws {LanesConfigError} for invalid options, before any file is touched. */
   constructor(options: LanesTransportOptions = {}) {
-    const { level, format, silent, handleExceptions, handleRejections } = options
-    const winstonFormat = typeof format === 'object' && format !== null ? format : undefined
-    super({ level, format: winstonFormat, silent, handleExceptions, handleRejections })
-    const lanes: Record<string, unknown> = { ...options }
+    const input = readOptions(options)
+    const { level, format, silent, handleExceptions, handleRejections } = input
+    const winstonFormat = typeof format === 'object' && format !== null ? checkFormat(format) : undefined
+    super({
+      level: level as string | undefined,
+      format: winstonFormat,
+      silent: silent as boolean | undefined,
+      handleExceptions: handleExceptions as boolean | undefined,
+      handleRejections: handleRejections as boolean | undefined,
+    })
+    const lanes: Record<string, unknown> = { ...input }
     for (const key of TRANSPORT_OPTIONS) delete lanes[key]
     if (winstonFormat !== undefined) delete lanes.format
     this.lanesInput = lanes
@@ -106,7 +114,7 @@ export class LanesTransport extends TransportStream {
       const colored = info.level !== level
       const line =
         typeof rendered === 'string' ? (colored ? withoutColors(rendered) : rendered) : jsonLine(info, level)
-      router.route(time, level, domain, `${line}\n`)
+      router.route(time, level, domain, `${oneRecord(line)}\n`)
     }
     // A crash record must be on disk before winston exits the process.
     if (info.exception === true || this._ending) router.flushSync()
@@ -164,6 +172,60 @@ export class LanesTransport extends TransportStream {
     this.unregisterExit?.()
   }
 }
+
+/** The options as one plain copy, read once; anything unreadable is a `LanesConfigError`, as for every option. */
+function readOptions(options: unknown): Record<string, unknown> {
+  try {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new LanesConfigError('options', 'must be an object', options)
+    }
+    return { ...options }
+  } catch (error) {
+    if (error instanceof LanesConfigError) throw error
+    throw new LanesConfigError('options', 'must be readable data (reading it threw)', messageOf(error))
+  }
+}
+
+/** A winston format is an object with a `transform` function (`winston.format.json()`, `combine(...)`). */
+function checkFormat(format: object): Format {
+  let transform: unknown
+  try {
+    transform = (format as { transform?: unknown }).transform
+  } catch (error) {
+    throw new LanesConfigError('format', 'must be readable data (reading it threw)', messageOf(error))
+  }
+  if (typeof transform !== 'function') {
+    throw new LanesConfigError(
+      'format',
+      "must be 'json', 'text' or a winston format (winston.format.*)",
+      format,
+    )
+  }
+  return format as Format
+}
+
+function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : typeof error
+  } catch {
+    return 'an error that cannot be read'
+  }
+}
+
+/**
+ * A line that a winston format rendered across several lines (`printf` with a stack, a message holding a line
+ * feed): its later lines become indented continuation lines, as the text format writes a stack, so no record is
+ * torn in two and no line of user data can pass for a record of its own. JSON lines never hold a raw line break.
+ */
+function oneRecord(line: string): string {
+  if (!LINE_BREAK_TEST.test(line)) return line
+  return line.replace(TRAILING_BREAKS, '').split(LINE_BREAK).join(CONTINUATION)
+}
+
+const LINE_BREAK_TEST = /[\r\n]/
+const TRAILING_BREAKS = /[\r\n]+$/
+const LINE_BREAK = /\r\n|\n|\r/
+const CONTINUATION = '\n    '
 
 /** winston ranks levels with lower numbers more severe; loglanes wants higher more severe. */
 function severities(levels: Readonly<Record<string, number>>): Record<string, number> {
