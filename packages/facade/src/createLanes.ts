@@ -1,6 +1,7 @@
 import {
   LanesConfigError,
   type LanesOptions,
+  prepareLanesDir,
   type ResolvedLanesOptions,
   resolveOptions,
 } from '@loglanes/core'
@@ -18,6 +19,7 @@ import {
   type ReservedName,
 } from './facadeTypes.js'
 import { pinoBackend } from './pinoBackend.js'
+import { shutdownOnSignals } from './signalShutdown.js'
 import { UnknownDomainError } from './unknownDomainError.js'
 import { winstonBackend } from './winstonBackend.js'
 
@@ -41,6 +43,10 @@ interface FacadeState {
  * Creates a typed logging facade: one logger per declared domain (`log.db.info(...)`), known to the editor
  * without code generation, writing through the loglanes transport of pino (default) or winston.
  *
+ * Until `shutdown()`, the facade writes its records on SIGTERM and SIGINT without changing what they do to the
+ * process: if the app listens to the signal it only flushes; if not, it shuts down (at most 5 s), then the
+ * signal is raised again and ends the process as it would have.
+ *
  * @throws {LanesConfigError} for invalid options, including domain names that shadow facade members.
  * @example
  * ```ts
@@ -56,6 +62,8 @@ export function createLanes<const D extends string>(
   options: CreateLanesOptions<D> & ValidDomains<D>,
 ): LanesFacade<D> {
   const facade = resolveFacadeOptions(options)
+  // Checked here too, so a bad `dir` throws from this call with either backend, not later from pino's worker.
+  prepareLanesDir(facade.resolved.dir, facade.resolved.dirMode)
   const settings = {
     lanes: facade.lanes,
     level: facade.level,
@@ -183,6 +191,7 @@ class Facade {
   readonly #state: FacadeState
   readonly #loggers = new Map<string, DomainLogger>()
   #shutdown: Promise<void> | undefined
+  readonly #stopSignals: () => void
 
   constructor(options: ResolvedLanesOptions, engine: Backend, debug: boolean) {
     this.options = options
@@ -199,6 +208,8 @@ class Facade {
       this.#loggers.set(domain, logger)
       Object.defineProperty(this, domain, { value: logger, enumerable: true })
     }
+    // A SIGTERM or SIGINT the app does not handle would kill the process with lines still on their way.
+    this.#stopSignals = shutdownOnSignals({ flush: () => this.flush(), shutdown: () => this.shutdown() })
   }
 
   get debugEnabled(): boolean {
@@ -222,6 +233,7 @@ class Facade {
   shutdown(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#state.closed = true
+      this.#stopSignals()
       this.#shutdown = this.#engine.shutdown()
     }
     return this.#shutdown
