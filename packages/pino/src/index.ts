@@ -15,7 +15,7 @@
 
 import { Writable } from 'node:stream'
 import { type MessagePort, parentPort } from 'node:worker_threads'
-import { LaneRouter, type LanesOptions, resolveOptions } from '@loglanes/core'
+import { flushOnExit, LaneRouter, type LanesOptions, resolveOptions } from '@loglanes/core'
 import { LanesStream, type PinoConfig } from './lanesStream.js'
 import { PINO_LEVELS } from './pinoRecord.js'
 
@@ -40,6 +40,8 @@ export default async function lanesTransport(options: LanesOptions = {}): Promis
     if (parentPort === null) throw error
     return failedStream(error as Error)
   }
+  // If the worker dies of an uncaught exception, thread-stream calls process.exit(1): write what was routed.
+  flushOnExit(router)
   const stream = new LanesStream(router, parentPort !== null)
   if (parentPort !== null) listenForPinoConfig(parentPort, stream)
   return stream
