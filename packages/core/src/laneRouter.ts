@@ -4,7 +4,7 @@ import { createIntervalClock, type Interval, type IntervalClock } from './interv
 import { LaneFile, type LaneFileHost } from './laneFile.js'
 import { type LaneSet, LaneSets } from './laneSet.js'
 import { prepareLanesDir } from './lanesDir.js'
-import type { MaintenanceErrorEvent } from './maintenance.js'
+import { MAX_LEAD_MS, type MaintenanceErrorEvent } from './maintenance.js'
 import { type MaintenanceHost, MaintenanceScheduler } from './maintenanceScheduler.js'
 import type { ResolvedLanesOptions } from './options.js'
 import { compileStrftime } from './strftime.js'
@@ -327,7 +327,9 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     }
     if (this.current !== undefined) this.current.used = this.generation
     this.current = folder
-    if (interval.start > this.newestStart) {
+    // A record from more than a day ahead (a bad or hostile time) is written, but is no rollover: counting it
+    // would make every later real rollover look old and stop maintenance until a restart.
+    if (interval.start > this.newestStart && interval.start - Date.now() <= MAX_LEAD_MS) {
       this.newestStart = interval.start
       this.newest = interval
       this.maintenance?.request()

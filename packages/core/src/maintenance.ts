@@ -63,7 +63,7 @@ const STRAY_DOT_NAME =
   /^\.(?:[A-Za-z][A-Za-z0-9_-]{0,63}\.\d+-[0-9a-f]+\.link|loglanes\.lock\.\d+-[0-9a-f]+\.stale)$/
 
 /** How far ahead of the clock the newest routed interval may start and still be the active one. */
-const MAX_LEAD_MS = 86_400_000
+export const MAX_LEAD_MS = 86_400_000
 
 /** Folder names examined between two turns of the event loop. */
 const YIELD_EVERY = 256
