@@ -62,6 +62,12 @@ describe.concurrent('backpressure: a lane slower than the producer', () => {
     expect(experience.peakRssOverStartMb).toBeLessThan(128)
   })
 
+  it('the facade on each backend: nothing is lost', async () => {
+    const dirs = [tempDir(), tempDir()]
+    await Promise.all([slowLane('facade-winston', dirs[0]!), slowLane('facade-pino', dirs[1]!)])
+    for (const dir of dirs) expectEveryLine(dir)
+  })
+
   it('pino (default): the backlog is held in memory until the lane catches up, nothing is lost', async () => {
     const dir = tempDir()
     await slowLane('pino', dir)
