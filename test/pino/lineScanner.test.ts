@@ -83,6 +83,34 @@ function isJson(text: string): boolean {
   }
 }
 
+/** Lines shaped as pino writes them (the fast path), with any tail of flat, nested, escaped or duplicate fields. */
+const levelText = fc.oneof(
+  numberText,
+  fc.constantFrom('"info"', '"audit"', '"in\\"fo"', 'true', 'null', '30 '),
+)
+const timeText = fc.oneof(
+  fc.integer({ min: 0, max: 2 ** 48 }).map(String),
+  fc.constantFrom('"2026-11-20T14:00:00.000Z"', '"x\\"y"', '1.5e12', 'null', '01'),
+)
+const key = fc.constantFrom('"domain"', '"time"', '"level"', '"hostname"')
+const tailEntry = fc.oneof(
+  fc.tuple(key, valueText, ws, ws),
+  fc.tuple(
+    fc.constantFrom('"domain"'),
+    fc.constantFrom('"db"', '"app"', '"dc"', '""', '"ü✓🚀"', '"d\\u0062"', '5', '{"a":1}'),
+    ws,
+    ws,
+  ),
+  fc.tuple(keyText, fc.oneof(valueText, key), ws, ws),
+)
+const pinoLine = fc
+  .tuple(levelText, timeText, fc.array(tailEntry, { maxLength: 6 }), fc.constantFrom('', ' ', '\r'))
+  .map(
+    ([level, time, tail, trailing]) =>
+      `{"level":${level},"time":${time}${tail.map(([k, v, a, b]) => `,${a}${k}${b}:${a}${v}`).join('')}}${trailing}`,
+  )
+  .filter(isJson)
+
 describe('LineScanner agrees with JSON.parse', () => {
   it('on generated lines: nested keys, duplicates, escapes, unicode, every number form', () => {
     const scanner = new LineScanner('domain')
@@ -119,32 +147,6 @@ describe('LineScanner agrees with JSON.parse', () => {
 
   it('on pino-shaped lines (the fast path): any tail of flat, nested, escaped or duplicate fields', () => {
     const scanner = new LineScanner('domain')
-    const levelText = fc.oneof(
-      numberText,
-      fc.constantFrom('"info"', '"audit"', '"in\\"fo"', 'true', 'null', '30 '),
-    )
-    const timeText = fc.oneof(
-      fc.integer({ min: 0, max: 2 ** 48 }).map(String),
-      fc.constantFrom('"2026-11-20T14:00:00.000Z"', '"x\\"y"', '1.5e12', 'null', '01'),
-    )
-    const key = fc.constantFrom('"domain"', '"time"', '"level"', '"hostname"')
-    const tailEntry = fc.oneof(
-      fc.tuple(key, valueText, ws, ws),
-      fc.tuple(
-        fc.constantFrom('"domain"'),
-        fc.constantFrom('"db"', '"app"', '"d\\u0062"', '5', '{"a":1}'),
-        ws,
-        ws,
-      ),
-      fc.tuple(keyText, fc.oneof(valueText, key), ws, ws),
-    )
-    const pinoLine = fc
-      .tuple(levelText, timeText, fc.array(tailEntry, { maxLength: 6 }), fc.constantFrom('', ' ', '\r'))
-      .map(
-        ([level, time, tail, trailing]) =>
-          `{"level":${level},"time":${time}${tail.map(([k, v, a, b]) => `,${a}${k}${b}:${a}${v}`).join('')}}${trailing}`,
-      )
-      .filter(isJson)
     fc.assert(
       fc.property(pinoLine, (text) => {
         const result = scanned(scanner, text)
@@ -216,3 +218,54 @@ describe('LineScanner agrees with JSON.parse', () => {
     })
   })
 })
+
+describe('LineScanner.scanNext: one sweep finds each line of a chunk and its fields', () => {
+  const anyLine = fc.oneof(pinoLine, line, fc.constantFrom('', ' ', '\r', 'not json', '[1]', '{"level":30}'))
+
+  it('returns every line end and agrees with JSON.parse on every line it reads', () => {
+    const scanner = new LineScanner('domain')
+    fc.assert(
+      fc.property(fc.array(anyLine, { minLength: 1, maxLength: 8 }), fc.string(), (lines, before) => {
+        // The chunk may start with the tail of an earlier line; scanning starts after it.
+        const head = `${before.replaceAll('\n', '')}\n`
+        const chunk = `${head}${lines.join('\n')}\n`
+        let start = head.length
+        for (const text of lines) {
+          const newline = scanner.scanNext(chunk, start, chunk.length)
+          expect(newline).toBe(start + text.length)
+          if (scanner.read) {
+            expect({ level: scanner.level, time: scanner.time, domain: scanner.domain }).toEqual(
+              reference(text, 'domain'),
+            )
+          } else if (isObject(text)) {
+            expect(text).toContain('\\')
+          }
+          start = newline + 1
+        }
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('reads domains of equal length apart, and any number of distinct domains', () => {
+    const scanner = new LineScanner('domain')
+    const domains = ['db', 'dc', 'app', 'ü✓', ...Array.from({ length: 40 }, (_, i) => `d${i}`)]
+    const lines = [...domains, ...domains].map(
+      (domain, i) =>
+        `{"level":30,"time":${1763647200000 + i},"pid":1,"domain":${JSON.stringify(domain)},"n":${i}}`,
+    )
+    const chunk = `${lines.join('\n')}\n`
+    let start = 0
+    for (const [i, text] of lines.entries()) {
+      const newline = scanner.scanNext(chunk, start, chunk.length)
+      expect(newline).toBe(start + text.length)
+      expect(scanner.read).toBe(true)
+      expect(scanner.domain).toBe(domains[i % domains.length])
+      start = newline + 1
+    }
+  })
+})
+
+function isObject(text: string): boolean {
+  return isJson(text) && /^\s*\{/.test(text)
+}

@@ -161,25 +161,25 @@ export class LanesStream extends Writable {
     const ascii = byteLength === chunk.length
     let byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
     const { scanner, router, times, labels } = this
-    for (let newline = chunk.indexOf('\n', start); newline >= 0 && newline <= last; ) {
+    const stop = last + 1
+    while (start < stop) {
+      // The scanner finds the line's end in the same sweep as its fields.
+      const newline = scanner.scanNext(chunk, start, stop)
       const byteNewline = ascii ? newline : bytes.indexOf(NEWLINE, byteStart)
-      if (newline > start) {
-        if (scanner.scan(chunk, start, newline)) {
-          router.routeBytes(
-            times.timeOf(scanner.time),
-            labels.labelOf(scanner.level),
-            scanner.domain,
-            view,
-            byteStart,
-            byteNewline + 1,
-          )
-        } else {
-          this.routeParsed(chunk.slice(start, newline), view, byteStart, byteNewline + 1)
-        }
+      if (scanner.read) {
+        router.routeBytes(
+          times.timeOf(scanner.time),
+          labels.labelOf(scanner.level),
+          scanner.domain,
+          view,
+          byteStart,
+          byteNewline + 1,
+        )
+      } else if (newline > start) {
+        this.routeParsed(chunk.slice(start, newline), view, byteStart, byteNewline + 1)
       }
       start = newline + 1
       byteStart = byteNewline + 1
-      newline = chunk.indexOf('\n', start)
     }
   }
 

@@ -43,15 +43,24 @@ export class LineScanner {
   /** The domain value when it is a string, else undefined. */
   domain: string | undefined
 
-  /** Matches the keys that matter and the characters that end the fast path: `\\`, `{`, `[`. */
+  /** Set by {@link scanNext}: true when the fields were read, false when the line needs `JSON.parse`. */
+  read = false
+
+  /** Matches the keys that matter and the characters that end the fast path: `\`, `{`, `[`, a line feed. */
   private readonly tokens: RegExp | undefined
   /** The domain key as it appears in JSON text, quotes included. */
   private readonly quotedKey: string
+  /** Domain values seen, reused so that a line's domain costs no string allocation (and its hash is cached). */
+  private readonly domains: string[] = []
+  /** Where the last {@link prefixValue} ended. */
+  private at = 0
 
   constructor(private readonly domainKey: string) {
     this.quotedKey = JSON.stringify(domainKey)
     const plain = this.quotedKey === `"${domainKey}"` && domainKey !== 'level' && domainKey !== 'time'
-    this.tokens = plain ? new RegExp(`"(?:level|time|${escapeRegExp(domainKey)})"|[\\\\{[]`, 'g') : undefined
+    this.tokens = plain
+      ? new RegExp(`"(?:level|time|${escapeRegExp(domainKey)})"|[\\\\{[\\n]`, 'g')
+      : undefined
   }
 
   /**
@@ -59,65 +68,144 @@ export class LineScanner {
    * @returns false when the line needs `JSON.parse` (not an object, escapes in a relevant key or value).
    */
   scan(text: string, start: number, end: number): boolean {
+    if (this.scanPinoLine(text, start, end) === end) return true
     this.level = undefined
     this.time = undefined
     this.domain = undefined
-    return this.scanPinoLine(text, start, end) || this.scanObject(text, start, end)
+    return this.scanObject(text, start, end)
   }
 
-  /** The fast path; false when the line is not shaped as pino writes it (then nothing is decided). */
-  private scanPinoLine(text: string, start: number, end: number): boolean {
+  /**
+   * Scans the line starting at `start` in a chunk whose `text[limit - 1]` is a line feed, and returns the index
+   * of the line feed ending it: the caller's line search and the scanner's sweep are one pass. Sets {@link read}.
+   */
+  scanNext(text: string, start: number, limit: number): number {
+    const newline = this.scanPinoLine(text, start, limit)
+    if (newline >= 0 && text.charCodeAt(newline) === LF) {
+      this.read = true
+      return newline
+    }
+    const end = text.indexOf('\n', start)
+    this.level = undefined
+    this.time = undefined
+    this.domain = undefined
+    this.read = this.scanObject(text, start, end)
+    return end
+  }
+
+  /**
+   * The fast path, over `text[start, end)` at most: the end of the line (the first line feed, or `end`) when it
+   * is shaped as pino writes it and its fields were set; -1 when not (then nothing is decided).
+   */
+  private scanPinoLine(text: string, start: number, end: number): number {
     const tokens = this.tokens
-    if (tokens === undefined || end - start < 20 || !matchesAt(text, start, PINO_PREFIX)) return false
+    if (tokens === undefined || end - start < 20 || !matchesAt(text, start, PINO_PREFIX)) return -1
     let p = start + PINO_PREFIX.length
     // "level": a number or a label.
-    let valueEnd =
-      p < end && text.charCodeAt(p) === QUOTE ? plainStringEnd(text, p + 1, end) : literalEnd(text, p, end)
-    if (valueEnd < 0 || valueEnd === p) return false
-    const level =
-      text.charCodeAt(p) === QUOTE ? text.slice(p + 1, valueEnd++) : parseNumber(text, p, valueEnd)
-    p = valueEnd
-    if (!matchesAt(text, p, TIME_KEY)) return false
-    p += TIME_KEY.length
+    const level = this.prefixValue(text, p, end)
+    p = this.at
+    if (p < 0 || p + TIME_KEY.length >= end || !matchesAt(text, p, TIME_KEY)) return -1
     // "time": epoch digits or an ISO string.
-    valueEnd =
-      p < end && text.charCodeAt(p) === QUOTE ? plainStringEnd(text, p + 1, end) : literalEnd(text, p, end)
-    if (valueEnd < 0 || valueEnd === p) return false
-    const time = text.charCodeAt(p) === QUOTE ? text.slice(p + 1, valueEnd++) : parseNumber(text, p, valueEnd)
-    p = valueEnd
-    const next = text.charCodeAt(p)
-    if (next === CLOSE_BRACE) {
-      if (skipSpace(text, p + 1, end) !== end) return false
-    } else if (next !== COMMA) {
-      return false
+    const time = this.prefixValue(text, p + TIME_KEY.length, end)
+    p = this.at
+    if (p < 0) return -1
+    let c = text.charCodeAt(p)
+    if (c === CLOSE_BRACE) {
+      // Trailing blanks, but not the line feed: it ends the line.
+      let after = p + 1
+      for (; after < end; after++) {
+        c = text.charCodeAt(after)
+        if (c !== SPACE && c !== TAB && c !== CR) break
+      }
+      if (after !== end && text.charCodeAt(after) !== LF) return -1
+      this.level = level
+      this.time = time
+      this.domain = undefined
+      return after
     }
-    // The rest must be flat and escape-free; the last domain key wins, a second level or time needs the walk.
+    if (c !== COMMA) return -1
+    // The rest must be flat and escape-free up to the line feed; the last domain key wins, a second level or
+    // time needs the walk. The sweep also finds the line feed, so a chunk is read once.
     let domainValue = -1
+    let lineEnd = end
     tokens.lastIndex = p
     while (tokens.test(text)) {
       const after = tokens.lastIndex
       if (after > end) break
+      if (text.charCodeAt(after - 1) === LF) {
+        lineEnd = after - 1
+        break
+      }
       // `\`, `{`, `[`, a second level or time, or the key as a value: the walk decides.
       const keyStart = after - this.quotedKey.length
       if (keyStart < p || !matchesAt(text, keyStart, this.quotedKey) || text.charCodeAt(after) !== COLON)
-        return false
+        return -1
       domainValue = after + 1
     }
     let domain: string | undefined
     if (domainValue >= 0) {
-      const c = text.charCodeAt(domainValue)
+      c = text.charCodeAt(domainValue)
       if (c === QUOTE) {
-        const close = text.indexOf('"', domainValue + 1)
-        if (close < 0 || close >= end) return false
-        domain = text.slice(domainValue + 1, close)
-      } else if (c === SPACE || c === TAB || c === CR || c === LF || domainValue >= end) {
-        return false
+        // No backslash before the line end (the sweep saw none), so the next quote closes the value.
+        let close = domainValue + 1
+        while (close < lineEnd && text.charCodeAt(close) !== QUOTE) close++
+        if (close >= lineEnd) return -1
+        domain = this.domainAt(text, domainValue + 1, close)
+      } else if (c === SPACE || c === TAB || c === CR || c === LF || domainValue >= lineEnd) {
+        return -1
       }
     }
     this.level = level
     this.time = time
     this.domain = domain
-    return true
+    return lineEnd
+  }
+
+  /**
+   * The level or time value at `p`: a number, or a string without escapes. Sets {@link at} to its end, or to -1
+   * when it is neither (then the walk decides).
+   */
+  private prefixValue(text: string, p: number, end: number): number | string | undefined {
+    const first = text.charCodeAt(p)
+    if (first > ZERO && first <= NINE) {
+      // Plain integers, what pino writes, are summed as they are passed.
+      let value = 0
+      let q = p
+      let c = first
+      while (q < end && c >= ZERO && c <= NINE) {
+        value = value * 10 + c - ZERO
+        c = text.charCodeAt(++q)
+      }
+      if (q < end && q - p <= 15 && (c === COMMA || c === CLOSE_BRACE)) {
+        this.at = q
+        return value
+      }
+    }
+    const valueEnd = first === QUOTE ? plainStringEnd(text, p + 1, end) : literalEnd(text, p, end)
+    if (valueEnd < 0 || valueEnd === p) {
+      this.at = -1
+      return undefined
+    }
+    if (first === QUOTE) {
+      this.at = valueEnd + 1
+      return text.slice(p + 1, valueEnd)
+    }
+    this.at = valueEnd
+    return parseNumber(text, p, valueEnd)
+  }
+
+  /** The string `text[start, end)`, as one of the domain values seen before when it is one of them. */
+  private domainAt(text: string, start: number, end: number): string {
+    const domains = this.domains
+    const length = end - start
+    for (let i = 0; i < domains.length; i++) {
+      const known = domains[i]!
+      if (known.length === length && matchesAt(text, start, known)) return known
+    }
+    const value = text.slice(start, end)
+    // Bounded: a logger putting ids in the domain field must not grow this list or its search.
+    if (domains.length < 16) domains.push(value)
+    return value
   }
 
   /** The general path: a walk over the top-level object. */
