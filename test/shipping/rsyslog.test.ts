@@ -13,8 +13,8 @@ import {
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import { listFiles, REPO_ROOT, readLines, tempDir, waitFor } from '../support/files.js'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
+import { listFiles, REPO_ROOT, readLines, waitFor } from '../support/files.js'
 import { endLogger, flushLogger, timedLogger } from '../support/pinoLogger.js'
 
 // A real edge rsyslog tails the lanes @loglanes/pino writes and forwards them to a real central rsyslog, both
@@ -196,7 +196,9 @@ describe.skipIf(setup.skip !== undefined)(SUITE, () => {
   it.each(setup.transports)(
     `over %s: ${COUNT.toLocaleString('en')} records through @loglanes/pino arrive once each, in their lanes, across folders and an edge restart`,
     async (transport) => {
-      const root = tempDir('loglanes-shipping-')
+      // Removed when this test finishes: tempDir's afterEach, registered inside a test, would not run for it.
+      const root = mkdtempSync(join(tmpdir(), 'loglanes-shipping-'))
+      onTestFinished(() => rmSync(root, { recursive: true, force: true }))
       const dir = join(root, 'logs')
       const out = join(root, 'central-out')
       for (const folder of ['edge-work', 'central-work', 'conf']) mkdirSync(join(root, folder))
