@@ -10,12 +10,18 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
-import { afterEach, expect } from 'vitest'
+import { afterAll, expect } from 'vitest'
 
-/** A fresh temporary folder, removed after the current test. */
+/** Folders made by this test file, removed once it has run (safe with concurrent tests, unlike per-test hooks). */
+const madeFolders: string[] = []
+afterAll(() => {
+  for (const dir of madeFolders.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A fresh temporary folder, removed after the test file has run. */
 export function tempDir(prefix = 'loglanes-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  madeFolders.push(dir)
   return dir
 }
 
@@ -24,12 +30,12 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 
 /**
  * A fresh ESM project folder inside the repository (git-ignored `.test-scratch/`), so code run there resolves
- * loglanes, pino and winston from the repository's node_modules; removed after the current test.
+ * loglanes, pino and winston from the repository's node_modules; removed after the test file has run.
  */
 export function repoProject(prefix: string): string {
   mkdirSync(join(REPO_ROOT, '.test-scratch'), { recursive: true })
   const dir = mkdtempSync(join(REPO_ROOT, '.test-scratch', prefix))
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  madeFolders.push(dir)
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
   return dir
 }
