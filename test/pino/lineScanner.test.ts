@@ -102,6 +102,20 @@ const tailEntry = fc.oneof(
     ws,
   ),
   fc.tuple(keyText, fc.oneof(valueText, key), ws, ws),
+  // Our keys inside objects and arrays, with no escape anywhere: only the nesting tells them apart.
+  fc.tuple(
+    fc.constantFrom('"ctx"', '"list"'),
+    fc.constantFrom(
+      '{"domain":"x"}',
+      '["domain"]',
+      '{"a":{"domain":"y","level":1}}',
+      '[{"time":2}]',
+      '[{"domain":"z"}]',
+      '{}',
+    ),
+    ws,
+    ws,
+  ),
 )
 const pinoLine = fc
   .tuple(levelText, timeText, fc.array(tailEntry, { maxLength: 6 }), fc.constantFrom('', ' ', '\r'))
@@ -231,7 +245,7 @@ describe('LineScanner.scanNext: one sweep finds each line of a chunk and its fie
         const chunk = `${head}${lines.join('\n')}\n`
         let start = head.length
         for (const text of lines) {
-          const newline = scanner.scanNext(chunk, start, chunk.length)
+          const newline = scanner.scanNext(chunk, start)
           expect(newline).toBe(start + text.length)
           if (scanner.read) {
             expect({ level: scanner.level, time: scanner.time, domain: scanner.domain }).toEqual(
@@ -247,6 +261,56 @@ describe('LineScanner.scanNext: one sweep finds each line of a chunk and its fie
     )
   })
 
+  it('agrees with JSON.parse on the lines of one chunk scanned in any order (searches kept per chunk)', () => {
+    const scanner = new LineScanner('domain')
+    fc.assert(
+      fc.property(
+        fc.array(anyLine, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+        (lines, order) => {
+          const chunk = `${lines.join('\n')}\n`
+          const starts = lines.map((_, i) => lines.slice(0, i).join('\n').length + (i > 0 ? 1 : 0))
+          for (const pick of order) {
+            const i = pick % lines.length
+            const text = lines[i]!
+            const result = scanned(scanner, chunk, starts[i], starts[i]! + text.length)
+            if (result.ok) expect(result.fields).toEqual(reference(text, 'domain'))
+            else if (isObject(text)) expect(text).toContain('\\')
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('tells keys from look-alikes: longer keys ending alike, the key as a value, keys in nested objects', () => {
+    const scanner = new LineScanner('domain')
+    const cases = [
+      '{"level":30,"time":1,"loglevel":"x","uptime":5,"subdomain":"no","domain":"db"}',
+      '{"level":30,"time":1,"type":"domain","domain":"db"}',
+      '{"level":30,"time":1,"ctx":{"domain":"no"},"domain":"db"}',
+      '{"level":30,"time":1,"ctx":{"domain":"no"}}',
+      '{"level":30,"time":1,"list":["domain"],"x":1}',
+      '{"level":30,"time":1,"list":[{"domain":"no"}],"x":1}',
+      '{"level":30,"time":1,"domain":"db","ctx":{"level":60,"time":2}}',
+      '{"level":30,"time":1,"domain":"db","domain":"http"}',
+      '{"level":30,"time":1,"domain":{"a":"b"}}',
+      '{"level":30,"time":1,"domain":5,"msg":"a[b]{c}"}',
+      '{"level":30,"time":1,"domain" :"db"}',
+      '{"level":30,"time":1,"domain": "db"}',
+      '{"level":30,"time":1,"msg":"new level","level":40}',
+      '{"level":30,"time":1,"a":"b"}  \r',
+    ]
+    for (const text of cases) {
+      expect(scanned(scanner, text).fields, text).toEqual(reference(text, 'domain'))
+      const chunk = `${text}\n${text}\n`
+      expect(scanner.scanNext(chunk, text.length + 1), text).toBe(chunk.length - 1)
+      expect({ level: scanner.level, time: scanner.time, domain: scanner.domain }, text).toEqual(
+        reference(text, 'domain'),
+      )
+    }
+  })
+
   it('reads domains of equal length apart, and any number of distinct domains', () => {
     const scanner = new LineScanner('domain')
     const domains = ['db', 'dc', 'app', 'ü✓', ...Array.from({ length: 40 }, (_, i) => `d${i}`)]
@@ -257,7 +321,7 @@ describe('LineScanner.scanNext: one sweep finds each line of a chunk and its fie
     const chunk = `${lines.join('\n')}\n`
     let start = 0
     for (const [i, text] of lines.entries()) {
-      const newline = scanner.scanNext(chunk, start, chunk.length)
+      const newline = scanner.scanNext(chunk, start)
       expect(newline).toBe(start + text.length)
       expect(scanner.read).toBe(true)
       expect(scanner.domain).toBe(domains[i % domains.length])

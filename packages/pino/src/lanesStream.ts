@@ -161,10 +161,8 @@ export class LanesStream extends Writable {
     const ascii = byteLength === chunk.length
     let byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
     const { scanner, router, times, labels } = this
-    const stop = last + 1
-    while (start < stop) {
-      // The scanner finds the line's end in the same sweep as its fields.
-      const newline = scanner.scanNext(chunk, start, stop)
+    while (start <= last) {
+      const newline = scanner.scanNext(chunk, start)
       const byteNewline = ascii ? newline : bytes.indexOf(NEWLINE, byteStart)
       if (scanner.read) {
         router.routeBytes(

@@ -29,10 +29,10 @@ const TIME_KEY = ',"time":'
  * Finds the top-level `level`, `time` and domain fields of one JSON line without parsing the whole line, agreeing
  * with `JSON.parse` on every valid line (duplicate keys: the last one wins).
  *
- * Lines as pino writes them (`{"level":30,"time":…,` then flat fields) take a fast path: the prefix is read in
- * place, and one allocation-free regular expression sweep finds the domain key and anything that would need a
- * closer look (an escape, a nested object or array, a second `level` or `time`). Every other line is walked
- * token by token. When a relevant key or value holds an escape sequence, or the line is not a JSON object, `scan`
+ * Lines as pino writes them (`{"level":30,"time":…,` then fields) take a fast path: the prefix is read in place,
+ * and a few string searches (memchr-fast, unlike a regular expression's per-character loop) find the domain key and
+ * anything that would need a closer look: an escape, a second `level`, `time` or domain key anywhere, an object or
+ * array opened before the domain key. Every other line is walked token by token. When a relevant key or value holds an escape sequence, or the line is not a JSON object, `scan`
  * returns false and the caller falls back to `JSON.parse`. Results are left in fields of the scanner.
  */
 export class LineScanner {
@@ -46,21 +46,34 @@ export class LineScanner {
   /** Set by {@link scanNext}: true when the fields were read, false when the line needs `JSON.parse`. */
   read = false
 
-  /** Matches the keys that matter and the characters that end the fast path: `\`, `{`, `[`, a line feed. */
-  private readonly tokens: RegExp | undefined
+  /** False when the domain key cannot take the fast path (it needs escaping in JSON, or is `level` or `time`). */
+  private readonly fast: boolean
   /** The domain key as it appears in JSON text, quotes included. */
   private readonly quotedKey: string
+  /** The domain key with its closing quote: searched for, its opening quote checked (a rarer first character). */
+  private readonly keyTail: string
   /** Domain values seen, reused so that a line's domain costs no string allocation (and its hash is cached). */
   private readonly domains: string[] = []
+  /**
+   * Search results kept across the lines of one chunk (`swept`): the next backslash and domain key at or
+   * after `…From` is at `…At` (`text.length` when none). Each is searched once per occurrence, not once per line.
+   */
+  private swept = ''
+  private backslashFrom = 0
+  private backslashAt = -1
+  private keyFrom = 0
+  private keyAt = -1
   /** Where the last {@link prefixValue} ended. */
   private at = 0
 
   constructor(private readonly domainKey: string) {
     this.quotedKey = JSON.stringify(domainKey)
-    const plain = this.quotedKey === `"${domainKey}"` && domainKey !== 'level' && domainKey !== 'time'
-    this.tokens = plain
-      ? new RegExp(`"(?:level|time|${escapeRegExp(domainKey)})"|[\\\\{[\\n]`, 'g')
-      : undefined
+    this.keyTail = this.quotedKey.slice(1)
+    this.fast =
+      domainKey.length > 0 &&
+      this.quotedKey === `"${domainKey}"` &&
+      domainKey !== 'level' &&
+      domainKey !== 'time'
   }
 
   /**
@@ -68,7 +81,7 @@ export class LineScanner {
    * @returns false when the line needs `JSON.parse` (not an object, escapes in a relevant key or value).
    */
   scan(text: string, start: number, end: number): boolean {
-    if (this.scanPinoLine(text, start, end) === end) return true
+    if (this.scanPinoLine(text, start, end)) return true
     this.level = undefined
     this.time = undefined
     this.domain = undefined
@@ -76,89 +89,101 @@ export class LineScanner {
   }
 
   /**
-   * Scans the line starting at `start` in a chunk whose `text[limit - 1]` is a line feed, and returns the index
-   * of the line feed ending it: the caller's line search and the scanner's sweep are one pass. Sets {@link read}.
+   * Scans the line starting at `start` in a chunk holding a line feed after it, and returns the index of that
+   * line feed. Consecutive lines of one chunk share their searches. Sets {@link read}.
    */
-  scanNext(text: string, start: number, limit: number): number {
-    const newline = this.scanPinoLine(text, start, limit)
-    if (newline >= 0 && text.charCodeAt(newline) === LF) {
+  scanNext(text: string, start: number): number {
+    const newline = text.indexOf('\n', start)
+    if (this.scanPinoLine(text, start, newline)) {
       this.read = true
       return newline
     }
-    const end = text.indexOf('\n', start)
     this.level = undefined
     this.time = undefined
     this.domain = undefined
-    this.read = this.scanObject(text, start, end)
-    return end
+    this.read = this.scanObject(text, start, newline)
+    return newline
   }
 
-  /**
-   * The fast path, over `text[start, end)` at most: the end of the line (the first line feed, or `end`) when it
-   * is shaped as pino writes it and its fields were set; -1 when not (then nothing is decided).
-   */
-  private scanPinoLine(text: string, start: number, end: number): number {
-    const tokens = this.tokens
-    if (tokens === undefined || end - start < 20 || !matchesAt(text, start, PINO_PREFIX)) return -1
+  /** The fast path over `text[start, end)`: false when the line is not shaped as pino writes it (nothing decided). */
+  private scanPinoLine(text: string, start: number, end: number): boolean {
+    if (!this.fast || end - start < 20 || !matchesAt(text, start, PINO_PREFIX)) return false
     let p = start + PINO_PREFIX.length
     // "level": a number or a label.
     const level = this.prefixValue(text, p, end)
     p = this.at
-    if (p < 0 || p + TIME_KEY.length >= end || !matchesAt(text, p, TIME_KEY)) return -1
+    if (p < 0 || p + TIME_KEY.length >= end || !matchesAt(text, p, TIME_KEY)) return false
     // "time": epoch digits or an ISO string.
     const time = this.prefixValue(text, p + TIME_KEY.length, end)
     p = this.at
-    if (p < 0) return -1
+    if (p < 0) return false
     let c = text.charCodeAt(p)
-    if (c === CLOSE_BRACE) {
-      // Trailing blanks, but not the line feed: it ends the line.
-      let after = p + 1
-      for (; after < end; after++) {
-        c = text.charCodeAt(after)
-        if (c !== SPACE && c !== TAB && c !== CR) break
-      }
-      if (after !== end && text.charCodeAt(after) !== LF) return -1
-      this.level = level
-      this.time = time
-      this.domain = undefined
-      return after
-    }
-    if (c !== COMMA) return -1
-    // The rest must be flat and escape-free up to the line feed; the last domain key wins, a second level or
-    // time needs the walk. The sweep also finds the line feed, so a chunk is read once.
-    let domainValue = -1
-    let lineEnd = end
-    tokens.lastIndex = p
-    while (tokens.test(text)) {
-      const after = tokens.lastIndex
-      if (after > end) break
-      if (text.charCodeAt(after - 1) === LF) {
-        lineEnd = after - 1
-        break
-      }
-      // `\`, `{`, `[`, a second level or time, or the key as a value: the walk decides.
-      const keyStart = after - this.quotedKey.length
-      if (keyStart < p || !matchesAt(text, keyStart, this.quotedKey) || text.charCodeAt(after) !== COLON)
-        return -1
-      domainValue = after + 1
-    }
     let domain: string | undefined
-    if (domainValue >= 0) {
-      c = text.charCodeAt(domainValue)
-      if (c === QUOTE) {
-        // No backslash before the line end (the sweep saw none), so the next quote closes the value.
-        let close = domainValue + 1
-        while (close < lineEnd && text.charCodeAt(close) !== QUOTE) close++
-        if (close >= lineEnd) return -1
-        domain = this.domainAt(text, domainValue + 1, close)
-      } else if (c === SPACE || c === TAB || c === CR || c === LF || domainValue >= lineEnd) {
-        return -1
+    if (c === CLOSE_BRACE) {
+      while (++p < end) {
+        c = text.charCodeAt(p)
+        if (c !== SPACE && c !== TAB && c !== CR) return false
+      }
+    } else {
+      if (c !== COMMA) return false
+      if (text !== this.swept) this.sweep(text)
+      // An escape could spell a relevant key: the walk (and JSON.parse) decide. Duplicates of ours: the last wins,
+      // which the walk finds; one in a nested object or a string value needs it as well.
+      if (this.nextBackslash(text, p) < end) return false
+      if (hasQuoted(text, 'level"', p, end) || hasQuoted(text, 'time"', p, end)) return false
+      const key = this.nextKey(text, p)
+      if (key < end) {
+        const value = key + this.quotedKey.length + 1
+        // A second key, the key spelled as a value, or a key inside an object opened before it (an array can only
+        // hold keys inside an object): the walk.
+        if (value >= end || text.charCodeAt(value - 1) !== COLON || this.nextKey(text, key + 1) < end)
+          return false
+        const brace = text.indexOf('{', p)
+        if (brace >= 0 && brace < key) return false
+        c = text.charCodeAt(value)
+        if (c === QUOTE) {
+          // No backslash before the line end, so the next quote closes the value.
+          let close = value + 1
+          while (close < end && text.charCodeAt(close) !== QUOTE) close++
+          if (close >= end) return false
+          domain = this.domainAt(text, value + 1, close)
+        } else if (c === SPACE || c === TAB || c === CR) {
+          return false
+        }
       }
     }
     this.level = level
     this.time = time
     this.domain = domain
-    return lineEnd
+    return true
+  }
+
+  /** Starts keeping search results for a new chunk. */
+  private sweep(text: string): void {
+    this.swept = text
+    this.backslashFrom = this.keyFrom = 0
+    this.backslashAt = this.keyAt = -1
+  }
+
+  /** Index of the first backslash at or after `from`, or `text.length`. */
+  private nextBackslash(text: string, from: number): number {
+    if (from < this.backslashFrom || this.backslashAt < from) {
+      this.backslashFrom = from
+      const at = text.indexOf('\\', from)
+      this.backslashAt = at < 0 ? text.length : at
+    }
+    return this.backslashAt
+  }
+
+  /** Index of the opening quote of the first quoted domain key at or after `from`, or `text.length`. */
+  private nextKey(text: string, from: number): number {
+    if (from < this.keyFrom || this.keyAt < from) {
+      this.keyFrom = from
+      let at = text.indexOf(this.keyTail, from + 1)
+      while (at >= 0 && text.charCodeAt(at - 1) !== QUOTE) at = text.indexOf(this.keyTail, at + 1)
+      this.keyAt = at < 0 ? text.length : at - 1
+    }
+    return this.keyAt
   }
 
   /**
@@ -302,6 +327,14 @@ function stringEnd(text: string, p: number, end: number): number {
   return -1
 }
 
+/** True when `"` + `tail` (a key or string ending in its quote) starts in `text[from, end)`. */
+function hasQuoted(text: string, tail: string, from: number, end: number): boolean {
+  for (let at = text.indexOf(tail, from + 1); at >= 0 && at < end; at = text.indexOf(tail, at + 1)) {
+    if (text.charCodeAt(at - 1) === QUOTE) return true
+  }
+  return false
+}
+
 /** `text.startsWith(word, p)` as a loop: for the short words here, cheaper than the call. */
 function matchesAt(text: string, p: number, word: string): boolean {
   for (let i = 0; i < word.length; i++) if (text.charCodeAt(p + i) !== word.charCodeAt(i)) return false
@@ -312,10 +345,6 @@ function matchesAt(text: string, p: number, word: string): boolean {
 function plainStringEnd(text: string, p: number, end: number): number {
   const close = stringEnd(text, p, end)
   return close < 0 || hasBackslash(text, p, close) ? -1 : close
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function hasBackslash(text: string, start: number, end: number): boolean {
