@@ -109,7 +109,7 @@ function check(dir) {
     if (!statSync(path).isDirectory()) continue
     for (const file of readdirSync(path)) bytes += statSync(join(path, file)).size
   }
-  const expected = 2 * Buffer.byteLength(text) * PASSES
+  const expected = 2 * encoded.length * PASSES
   if (bytes !== expected) throw new Error(`lane files hold ${bytes} bytes, expected ${expected}`)
 }
 

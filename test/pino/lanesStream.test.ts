@@ -83,6 +83,28 @@ describe('LanesStream', () => {
     )
   })
 
+  it('places records by epoch ms, epoch seconds, ISO time and a later duplicate time key', async () => {
+    const dir = tempDir()
+    const s = stream(dir, { levelFiles: false })
+    const day = 86_400_000
+    s.write(
+      [
+        `{"level":30,"time":${T0},"domain":"db"}`,
+        `{"level":30,"time":${Math.floor((T0 + day) / 1000)},"domain":"db"}`,
+        `{"level":30,"time":"${new Date(T0 + 2 * day).toISOString()}","domain":"db"}`,
+        `{"level":30,"time":${T0},"domain":"db","time":${T0 + 3 * day}}`,
+        '',
+      ].join('\n'),
+    )
+    await end(s)
+    expect(lineCounts(dir)).toEqual({
+      '2026-11-20/db.log': 1,
+      '2026-11-21/db.log': 1,
+      '2026-11-22/db.log': 1,
+      '2026-11-23/db.log': 1,
+    })
+  })
+
   it('gives level numbers without a label a file named after the number', async () => {
     const dir = tempDir()
     const s = stream(dir)

@@ -82,7 +82,8 @@ export class LaneFile {
   appendBytes(source: Uint8Array, start: number, end: number): void {
     const size = end - start
     if (!this.reserve(size)) return
-    this.batch.set(source.subarray(start, end), this.length)
+    // A whole view (a transport's line, shared by its lanes) is copied as it is: no view made per lane.
+    this.batch.set(start === 0 && end === source.length ? source : source.subarray(start, end), this.length)
     this.length += size
     if (this.length >= CHUNK_BYTES) this.batchFull()
   }

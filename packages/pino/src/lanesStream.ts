@@ -165,13 +165,16 @@ export class LanesStream extends Writable {
       const newline = scanner.scanNext(chunk, start)
       const byteNewline = ascii ? newline : bytes.indexOf(NEWLINE, byteStart)
       if (scanner.read) {
+        const text = scanner.timeText
+        // One view of the line for all its lanes: a lane copies a whole view without making one of its own.
+        const line = view.subarray(byteStart, byteNewline + 1)
         router.routeBytes(
-          times.timeOf(scanner.time),
+          text === undefined ? times.ofNumber(scanner.timeNumber) : times.timeOf(text),
           labels.labelOf(scanner.level),
           scanner.domain,
-          view,
-          byteStart,
-          byteNewline + 1,
+          line,
+          0,
+          line.length,
         )
       } else if (newline > start) {
         this.routeParsed(chunk.slice(start, newline), view, byteStart, byteNewline + 1)

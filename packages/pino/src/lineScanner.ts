@@ -30,16 +30,22 @@ const TIME_KEY = ',"time":'
  * with `JSON.parse` on every valid line (duplicate keys: the last one wins).
  *
  * Lines as pino writes them (`{"level":30,"time":…,` then fields) take a fast path: the prefix is read in place,
- * and a few string searches (memchr-fast, unlike a regular expression's per-character loop) find the domain key and
- * anything that would need a closer look: an escape, a second `level`, `time` or domain key anywhere, an object or
- * array opened before the domain key. Every other line is walked token by token. When a relevant key or value holds an escape sequence, or the line is not a JSON object, `scan`
- * returns false and the caller falls back to `JSON.parse`. Results are left in fields of the scanner.
+ * and a few string searches (memchr-fast, unlike a regular expression's per-character loop) find the domain key
+ * and anything that needs a closer look: an escape, a second `level`, `time` or domain key at any depth, an object
+ * opened before the domain key. Every other line is walked token by token. When a relevant key or value holds an
+ * escape sequence, or the line is not a JSON object, `scan` returns false and the caller falls back to
+ * `JSON.parse`. Results are left in fields of the scanner.
  */
 export class LineScanner {
   /** The `level` value: a number, a string label, or undefined when absent or of another type. */
   level: number | string | undefined
-  /** The `time` value: epoch ms, an ISO string, or undefined. */
-  time: number | string | undefined
+  /**
+   * The `time` value when it is a number (epoch ms, or seconds), else NaN. A field that only ever holds numbers
+   * is stored unboxed: setting it per line allocates nothing, unlike a field that may also hold a string.
+   */
+  timeNumber = Number.NaN
+  /** The `time` value when it is a string (an ISO time), else undefined. */
+  timeText: string | undefined
   /** The domain value when it is a string, else undefined. */
   domain: string | undefined
 
@@ -57,6 +63,7 @@ export class LineScanner {
   /**
    * Search results kept across the lines of one chunk (`swept`): the next backslash and domain key at or
    * after `…From` is at `…At` (`text.length` when none). Each is searched once per occurrence, not once per line.
+   * The last chunk stays referenced until the next one: at most one chunk, which pino's buffer bounds.
    */
   private swept = ''
   private backslashFrom = 0
@@ -65,6 +72,16 @@ export class LineScanner {
   private keyAt = -1
   /** Where the last {@link prefixValue} ended. */
   private at = 0
+
+  /** The `time` value: epoch ms, an ISO string, or undefined. */
+  get time(): number | string | undefined {
+    return this.timeText ?? (Number.isNaN(this.timeNumber) ? undefined : this.timeNumber)
+  }
+
+  set time(value: number | string | undefined) {
+    this.timeNumber = typeof value === 'number' ? value : Number.NaN
+    this.timeText = typeof value === 'string' ? value : undefined
+  }
 
   constructor(private readonly domainKey: string) {
     this.quotedKey = JSON.stringify(domainKey)
@@ -113,10 +130,17 @@ export class LineScanner {
     const level = this.prefixValue(text, p, end)
     p = this.at
     if (p < 0 || p + TIME_KEY.length >= end || !matchesAt(text, p, TIME_KEY)) return false
-    // "time": epoch digits or an ISO string.
-    const time = this.prefixValue(text, p + TIME_KEY.length, end)
+    // "time": epoch digits or an ISO string; the digits are read apart, so that no number is boxed on the way.
+    p += TIME_KEY.length
+    let timeNumber = this.prefixInteger(text, p, end)
+    let timeText: string | undefined
+    if (this.at < 0) {
+      const time = this.prefixValue(text, p, end)
+      if (this.at < 0) return false
+      if (typeof time === 'string') timeText = time
+      else timeNumber = time ?? Number.NaN
+    }
     p = this.at
-    if (p < 0) return false
     let c = text.charCodeAt(p)
     let domain: string | undefined
     if (c === CLOSE_BRACE) {
@@ -153,7 +177,8 @@ export class LineScanner {
       }
     }
     this.level = level
-    this.time = time
+    this.timeNumber = timeNumber
+    this.timeText = timeText
     this.domain = domain
     return true
   }
@@ -184,6 +209,25 @@ export class LineScanner {
       this.keyAt = at < 0 ? text.length : at - 1
     }
     return this.keyAt
+  }
+
+  /** A plain integer at `p` ending in `,` or `}` (how pino writes times); sets {@link at} to -1 when it is not. */
+  private prefixInteger(text: string, p: number, end: number): number {
+    let c = text.charCodeAt(p)
+    if (c > ZERO && c <= NINE) {
+      let value = 0
+      let q = p
+      while (q < end && c >= ZERO && c <= NINE) {
+        value = value * 10 + c - ZERO
+        c = text.charCodeAt(++q)
+      }
+      if (q < end && q - p <= 15 && (c === COMMA || c === CLOSE_BRACE)) {
+        this.at = q
+        return value
+      }
+    }
+    this.at = -1
+    return Number.NaN
   }
 
   /**
