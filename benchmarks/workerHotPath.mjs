@@ -12,10 +12,12 @@
 // N lines per pass (default 200000), PASSES (3), REPEATS (7), CHUNK bytes (65536), ASCII=0 to put a
 // non-ASCII character in every tenth message (exercises the byte-offset path), QUIET=1 to print one number only.
 //
-// For instruction counts, which do not move with machine load, run it under callgrind with a modest N, e.g.
-//   N=20000 PASSES=1 REPEATS=2 valgrind --tool=callgrind --callgrind-out-file=benchmarks/scratch/cg.out \
-//     node benchmarks/workerHotPath.mjs
-// and compare the total Ir it prints ("Collected"); the difference of two N values gives Ir per line.
+// For instruction counts, which do not move with machine load, run it under callgrind with a modest N, twice:
+//   N=10000 PASSES=1 REPEATS=2 QUIET=1 valgrind --tool=callgrind --callgrind-out-file=benchmarks/scratch/cg.out \
+//     node --single-threaded benchmarks/workerHotPath.mjs          (then again with N=30000)
+// (Ir(30000) - Ir(10000)) / 40000 is the Ir per routed line, without node's start-up and JIT warm-up. Keep
+// --single-threaded: with background compilation and GC threads, when optimized code arrives depends on thread
+// scheduling, and the figure with it. Compare versions with BUILD=<frozen build> in one session.
 import {
   existsSync,
   mkdirSync,
