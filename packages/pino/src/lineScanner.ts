@@ -238,17 +238,8 @@ export class LineScanner {
     const first = text.charCodeAt(p)
     if (first > ZERO && first <= NINE) {
       // Plain integers, what pino writes, are summed as they are passed.
-      let value = 0
-      let q = p
-      let c = first
-      while (q < end && c >= ZERO && c <= NINE) {
-        value = value * 10 + c - ZERO
-        c = text.charCodeAt(++q)
-      }
-      if (q < end && q - p <= 15 && (c === COMMA || c === CLOSE_BRACE)) {
-        this.at = q
-        return value
-      }
+      const value = this.prefixInteger(text, p, end)
+      if (this.at >= 0) return value
     }
     const valueEnd = first === QUOTE ? plainStringEnd(text, p + 1, end) : literalEnd(text, p, end)
     if (valueEnd < 0 || valueEnd === p) {
