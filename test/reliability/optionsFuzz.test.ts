@@ -479,7 +479,7 @@ describe('options fuzzing', () => {
     }
     const transportCases: [unknown, string][] = [
       [null, `option "options" must be an object; got null`],
-      [throwing, `option "options" must be readable data (reading it threw); got 'getter'`],
+      [throwing, `option "domains" must be readable data (reading it threw); got 'getter'`],
       [{ format: {} }, `option "format" must be 'json', 'text' or a winston format`],
       [{ format: { transform: 1 } }, `option "format" must be 'json', 'text' or a winston format`],
     ]
@@ -490,6 +490,7 @@ describe('options fuzzing', () => {
     for (const input of [throwing, new Proxy({}, { ownKeys: () => [1] as never })]) {
       expect(() => createLanes(input as never)).toThrow(LanesConfigError)
     }
+    expect(() => createLanes(throwing as never)).toThrow(`option "domains" must be readable data`)
   })
 
   it('pino transport factory: valid options give a stream, anything else throws LanesConfigError', async () => {

@@ -84,7 +84,9 @@ export {
   type ResolvedLanesOptions,
   type ResolvedRetention,
   type RetentionOptions,
+  readPlainOptions,
   resolveOptions,
+  thrownMessage,
 } from './options.js'
 export { foldersToDelete, type RetentionFolder, type RetentionRequest } from './retention.js'
 export { safeJsonStringify } from './safeJson.js'

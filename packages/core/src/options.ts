@@ -155,14 +155,38 @@ export function resolveOptions(input: unknown = {}, context: ResolveContext = {}
   try {
     return resolveCopy(readOptions(input), context)
   } catch (error) {
-    if (error instanceof LanesConfigError) throw error
-    // A value whose own code throws even when it is only described (a revoked proxy, a throwing toString).
-    throw new LanesConfigError(
-      'options',
-      'must hold plain data (reading or describing a value threw)',
-      messageOf(error),
-    )
+    throw asConfigError(error)
   }
+}
+
+/**
+ * Options as plain data, read once, for an entry point that takes more than loglanes options (winston's, the
+ * facade's) and must hand on exactly what was validated: own enumerable properties, arrays and plain objects
+ * copied a few levels deep, class instances (a winston format) kept as they are.
+ *
+ * @throws LanesConfigError when `input` is not an object or reading it throws (a getter, a proxy)
+ * @example
+ * ```ts
+ * const { backend, ...lanes } = readPlainOptions(userOptions)
+ * ```
+ */
+export function readPlainOptions(input: unknown): Record<string, unknown> {
+  try {
+    return readOptions(input)
+  } catch (error) {
+    throw asConfigError(error)
+  }
+}
+
+/** Anything thrown while options were read or described, as the `LanesConfigError` every caller expects. */
+function asConfigError(error: unknown): LanesConfigError {
+  if (error instanceof LanesConfigError) return error
+  // A value whose own code throws even when it is only described (a revoked proxy, a throwing toString).
+  return new LanesConfigError(
+    'options',
+    'must hold plain data (reading or describing a value threw)',
+    thrownMessage(error),
+  )
 }
 
 /**
@@ -233,11 +257,11 @@ function copyData(value: unknown, option: string, depth: number): unknown {
 }
 
 function unreadable(option: string, error: unknown): LanesConfigError {
-  return new LanesConfigError(option, 'must be readable data (reading it threw)', messageOf(error))
+  return new LanesConfigError(option, 'must be readable data (reading it threw)', thrownMessage(error))
 }
 
 /** The message of anything thrown, without running more of its code than that. */
-function messageOf(error: unknown): string {
+export function thrownMessage(error: unknown): string {
   try {
     return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : typeof error
   } catch {

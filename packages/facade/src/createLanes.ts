@@ -3,6 +3,7 @@ import {
   type LanesOptions,
   prepareLanesDir,
   type ResolvedLanesOptions,
+  readPlainOptions,
   resolveOptions,
 } from '@loglanes/core'
 import { PINO_LEVELS } from '@loglanes/pino'
@@ -96,7 +97,7 @@ export function resolveFacadeOptions(options: unknown): ResolvedFacadeOptions {
     debug = true,
     console: consoleOption = false,
     ...lanes
-  } = readOptions(options) as CreateLanesOptions<string> & Record<string, unknown>
+  } = readPlainOptions(options) as CreateLanesOptions<string> & Record<string, unknown>
   if (backend !== 'pino' && backend !== 'winston') {
     throw new LanesConfigError('backend', "must be 'pino' or 'winston'", backend)
   }
@@ -119,50 +120,6 @@ export function resolveFacadeOptions(options: unknown): ResolvedFacadeOptions {
 }
 
 const PINO_SET_OPTIONS = ['$context', 'pinoWillSendConfig']
-/** Nesting the options copy follows (`mirrors` → list → name); deeper values are kept as they are. */
-const COPY_DEPTH = 3
-
-/**
- * The options as plain data, read once, so what is validated is what the backend gets: no getter or proxy can
- * answer differently later, and pino's worker receives only data it can copy. Anything that throws while being
- * read is a {@link LanesConfigError}.
- */
-function readOptions(options: unknown): Record<string, unknown> {
-  try {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new LanesConfigError('options', 'must be an object', options)
-    }
-    return copyData(options, 0) as Record<string, unknown>
-  } catch (error) {
-    if (error instanceof LanesConfigError) throw error
-    throw new LanesConfigError('options', 'must be readable data (reading it threw)', messageOf(error))
-  }
-}
-
-function copyData(value: unknown, depth: number): unknown {
-  if (depth > COPY_DEPTH || value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) {
-    const copy: unknown[] = []
-    for (let i = 0; i < value.length; i++) copy.push(copyData(value[i], depth + 1))
-    return copy
-  }
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return value
-  // A null prototype: a '__proto__' key stays an ordinary property, as JSON.parse makes it.
-  const copy: Record<string, unknown> = Object.create(null)
-  for (const key of Object.keys(value))
-    copy[key] = copyData((value as Record<string, unknown>)[key], depth + 1)
-  return copy
-}
-
-function messageOf(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : typeof error
-  } catch {
-    return 'an error that cannot be read'
-  }
-}
-
 function checkLevel(option: string, level: unknown): asserts level is LevelName {
   if (!LEVEL_NAMES.includes(level as LevelName)) {
     throw new LanesConfigError(option, `must be one of ${LEVEL_NAMES.join(', ')}`, level)

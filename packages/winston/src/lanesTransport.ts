@@ -5,7 +5,9 @@ import {
   LanesConfigError,
   type LanesOptions,
   type ResolvedLanesOptions,
+  readPlainOptions,
   resolveOptions,
+  thrownMessage,
 } from '@loglanes/core'
 import type { Format } from 'logform'
 import TransportStream from 'winston-transport'
@@ -71,7 +73,7 @@ export class LanesTransport extends TransportStream {
 
   /** @throws {LanesConfigError} for invalid options, before any file is touched. */
   constructor(options: LanesTransportOptions = {}) {
-    const input = readOptions(options)
+    const input = readPlainOptions(options)
     const { level, format, silent, handleExceptions, handleRejections } = input
     const winstonFormat = typeof format === 'object' && format !== null ? checkFormat(format) : undefined
     super({
@@ -173,26 +175,13 @@ export class LanesTransport extends TransportStream {
   }
 }
 
-/** The options as one plain copy, read once; anything unreadable is a `LanesConfigError`, as for every option. */
-function readOptions(options: unknown): Record<string, unknown> {
-  try {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new LanesConfigError('options', 'must be an object', options)
-    }
-    return { ...options }
-  } catch (error) {
-    if (error instanceof LanesConfigError) throw error
-    throw new LanesConfigError('options', 'must be readable data (reading it threw)', messageOf(error))
-  }
-}
-
 /** A winston format is an object with a `transform` function (`winston.format.json()`, `combine(...)`). */
 function checkFormat(format: object): Format {
   let transform: unknown
   try {
     transform = (format as { transform?: unknown }).transform
   } catch (error) {
-    throw new LanesConfigError('format', 'must be readable data (reading it threw)', messageOf(error))
+    throw new LanesConfigError('format', 'must be readable data (reading it threw)', thrownMessage(error))
   }
   if (typeof transform !== 'function') {
     throw new LanesConfigError(
@@ -202,14 +191,6 @@ function checkFormat(format: object): Format {
     )
   }
   return format as Format
-}
-
-function messageOf(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : typeof error
-  } catch {
-    return 'an error that cannot be read'
-  }
 }
 
 /**
