@@ -76,15 +76,13 @@ export class LaneFile {
   }
 
   /**
-   * Queues one whole record given as `source[start, end)` (UTF-8, ending in `\n`). Pass a plain `Uint8Array`
-   * on hot paths: its `subarray` is far cheaper than a `Buffer`'s.
+   * Queues one whole record given as UTF-8 bytes ending in `\n`, copied as they are. Transports make one view
+   * per line (a plain `Uint8Array`: its `subarray` is far cheaper than a `Buffer`'s) and pass it to every lane.
    */
-  appendBytes(source: Uint8Array, start: number, end: number): void {
-    const size = end - start
-    if (!this.reserve(size)) return
-    // A whole view (a transport's line, shared by its lanes) is copied as it is: no view made per lane.
-    this.batch.set(start === 0 && end === source.length ? source : source.subarray(start, end), this.length)
-    this.length += size
+  appendBytes(line: Uint8Array): void {
+    if (!this.reserve(line.length)) return
+    this.batch.set(line, this.length)
+    this.length += line.length
     if (this.length >= CHUNK_BYTES) this.batchFull()
   }
 

@@ -139,20 +139,13 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   }
 
   /**
-   * Routes one record given as bytes: `source[start, end)` is the whole UTF-8 line with its `\n`. Saves the
-   * transports an encode per lane: the bytes are copied into each lane's batch as they are.
+   * Routes one record given as bytes: `line` is the whole UTF-8 line with its `\n`. Saves the transports an
+   * encode per lane: the bytes are copied into each lane's batch as they are.
    */
-  routeBytes(
-    time: number,
-    level: string,
-    domain: unknown,
-    source: Uint8Array,
-    start: number,
-    end: number,
-  ): void {
+  routeBytes(time: number, level: string, domain: unknown, line: Uint8Array): void {
     const files = this.filesFor(time, level, domain)
     if (files === undefined) return
-    for (let i = 0; i < files.length; i++) files[i]!.appendBytes(source, start, end)
+    for (let i = 0; i < files.length; i++) files[i]!.appendBytes(line)
   }
 
   /** Renders a record in the `text` format (`<timestamp> <LEVEL> [<domain>] <message> <fields>`) and routes it. */

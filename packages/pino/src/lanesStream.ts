@@ -160,24 +160,16 @@ export class LanesStream extends Writable {
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset, byteLength)
     const ascii = byteLength === chunk.length
     let byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
-    const { scanner, router, times, labels } = this
+    const { scanner, router, labels } = this
     while (start <= last) {
       const newline = scanner.scanNext(chunk, start)
       const byteNewline = ascii ? newline : bytes.indexOf(NEWLINE, byteStart)
       if (scanner.read) {
-        const text = scanner.timeText
-        // One view of the line for all its lanes: a lane copies a whole view without making one of its own.
+        // One view of the line for all its lanes.
         const line = view.subarray(byteStart, byteNewline + 1)
-        router.routeBytes(
-          text === undefined ? times.ofNumber(scanner.timeNumber) : times.timeOf(text),
-          labels.labelOf(scanner.level),
-          scanner.domain,
-          line,
-          0,
-          line.length,
-        )
+        router.routeBytes(this.scannedTime(), labels.labelOf(scanner.level), scanner.domain, line)
       } else if (newline > start) {
-        this.routeParsed(chunk.slice(start, newline), view, byteStart, byteNewline + 1)
+        this.routeParsed(chunk.slice(start, newline), view.subarray(byteStart, byteNewline + 1))
       }
       start = newline + 1
       byteStart = byteNewline + 1
@@ -201,32 +193,29 @@ export class LanesStream extends Writable {
       return
     }
     const bytes = Buffer.from(line, 'utf8')
-    if (this.scanner.scan(line, 0, content.length)) {
-      const { scanner } = this
-      this.router.routeBytes(
-        this.times.timeOf(scanner.time),
-        this.labels.labelOf(scanner.level),
-        scanner.domain,
-        bytes,
-        0,
-        bytes.length,
-      )
+    const { scanner } = this
+    if (scanner.scan(line, 0, content.length)) {
+      this.router.routeBytes(this.scannedTime(), this.labels.labelOf(scanner.level), scanner.domain, bytes)
     } else {
-      this.routeParsed(content, bytes, 0, bytes.length)
+      this.routeParsed(content, bytes)
     }
   }
 
+  /** The time of the line the scanner just read: kept unboxed when it is a number, as pino writes it. */
+  private scannedTime(): number {
+    const text = this.scanner.timeText
+    return text === undefined ? this.times.ofNumber(this.scanner.timeNumber) : this.times.timeOf(text)
+  }
+
   /** The slow path: a line the scanner declined (escapes, not an object) is read with JSON.parse, or as text. */
-  private routeParsed(content: string, bytes: Uint8Array, start: number, end: number): void {
+  private routeParsed(content: string, line: Uint8Array): void {
     const record = parseObject(content)
     if (record === undefined && content.trim() === '') return
     this.router.routeBytes(
       this.times.timeOf(numberOrString(record?.time)),
       this.labels.labelOf(numberOrString(record?.level)),
       record?.[this.domainKey],
-      bytes,
-      start,
-      end,
+      line,
     )
   }
 
