@@ -114,9 +114,12 @@ export class LanesTransport extends TransportStream {
       const rendered = info[MESSAGE]
       // Color codes exist only where colorize() ran, and it always rewrites info.level: check that, not the line.
       const colored = info.level !== level
+      // Our own JSON never holds a raw line break; a winston format's output may.
       const line =
-        typeof rendered === 'string' ? (colored ? withoutColors(rendered) : rendered) : jsonLine(info, level)
-      router.route(time, level, domain, `${oneRecord(line)}\n`)
+        typeof rendered === 'string'
+          ? oneRecord(colored ? withoutColors(rendered) : rendered)
+          : jsonLine(info, level)
+      router.route(time, level, domain, `${line}\n`)
     }
     // A crash record must be on disk before winston exits the process.
     if (info.exception === true || this._ending) router.flushSync()
