@@ -9,6 +9,7 @@ import {
   createZone,
   isKnownTimeZone,
   LANE_NAME_PATTERN,
+  LANES_OPTION_NAMES,
   LanesConfigError,
   parseInterval,
   type ResolvedLanesOptions,
@@ -22,26 +23,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import winston from 'winston'
 import { figure } from './confinement.js'
 
-const OPTION_KEYS = [
-  'dir',
-  'domains',
-  'domainKey',
-  'defaultDomain',
-  'levelFiles',
-  'customLevels',
-  'interval',
-  'timezone',
-  'mirrors',
-  'lanes',
-  'format',
-  'timestampFormat',
-  'retention',
-  'compress',
-  'symlink',
-  'fileMode',
-  'dirMode',
-  'levels',
-] as const
+/** Every option, plus `levels`, which pino sets for a single target. */
+const OPTION_KEYS = [...LANES_OPTION_NAMES, 'levels'] as const
 const FACADE_KEYS = ['backend', 'level', 'debug', 'console'] as const
 const WINSTON_KEYS = ['level', 'silent', 'handleExceptions', 'handleRejections'] as const
 /** Longest a single call may take: far above any real run, far below a hang. */

@@ -78,6 +78,7 @@ export {
 } from './maintenanceLock.js'
 export {
   LANE_NAME_PATTERN,
+  LANES_OPTION_NAMES,
   type LanesOptions,
   type LevelFilesMode,
   type ResolveContext,

@@ -115,7 +115,8 @@ export interface ResolveContext {
 /** File names of lanes: a letter, then letters, digits, `_` or `-`, 64 characters at most. */
 export const LANE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/
 
-const KNOWN_OPTIONS = [
+/** The name of every option a user sets (pino's own `levels` aside). */
+export const LANES_OPTION_NAMES = [
   'dir',
   'domains',
   'domainKey',
@@ -336,7 +337,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function checkKnownKeys(input: Record<string, unknown>, extra: readonly string[]): void {
-  const known = [...KNOWN_OPTIONS, ...extra]
+  const known = [...LANES_OPTION_NAMES, ...extra]
   for (const key of Object.keys(input)) {
     if (known.includes(key) || PINO_OPTIONS.includes(key)) continue
     const suggestion = key.length <= MAX_SUGGESTED_LENGTH ? closestName(key, known) : undefined
