@@ -179,7 +179,7 @@ class Facade {
 
   get(domain: string): DomainLogger {
     const logger = typeof domain === 'string' ? this.#loggers.get(domain) : undefined
-    if (logger === undefined) throw new UnknownDomainError(printable(domain), this.domains)
+    if (logger === undefined) throw new UnknownDomainError(domain, this.domains)
     return logger
   }
 
@@ -194,26 +194,6 @@ class Facade {
       this.#shutdown = this.#engine.shutdown()
     }
     return this.#shutdown
-  }
-}
-
-/**
- * A name as {@link UnknownDomainError} can show it: itself, unless turning it into a string throws (an object whose
- * `toString` is not a function, a null prototype, a revoked proxy); then its tag, so `get` throws the error it
- * documents and not a TypeError.
- */
-function printable(domain: unknown): unknown {
-  try {
-    String(domain)
-    return domain
-  } catch {
-    let tag = '[object Object]'
-    try {
-      tag = Object.prototype.toString.call(domain)
-    } catch {
-      // A revoked proxy has no tag either.
-    }
-    return { toString: () => tag }
   }
 }
 
