@@ -8,7 +8,7 @@
 // lane files as the router would (writeSync to files on tmpfs when /dev/shm exists), and reports ns per line;
 // the figure to compare is the min over REPEATS, the least disturbed by other load on the machine.
 //
-// Env: BUILD=<dir> runs a frozen build (<dir>/core/index.js, <dir>/pino/index.js) instead of the workspace's,
+// Env: BUILD=<dir> runs a frozen build (`benchmarks/freeze.sh <dir>`) instead of the workspace's,
 // N lines per pass (default 200000), PASSES (3), REPEATS (7), CHUNK bytes (65536), ASCII=0 to put a
 // non-ASCII character in every tenth message (exercises the byte-offset path), QUIET=1 to print one number only.
 //
@@ -35,12 +35,11 @@ import { StringDecoder } from 'node:string_decoder'
 import pino from 'pino'
 import { fieldsFor, lanesOptions, levelsFor, MESSAGE, W1_DOMAINS } from './lib/workload.mjs'
 
-// BUILD=<dir> holding core/index.js and pino/index.js: a frozen build, so that two versions compare exactly.
+// BUILD=<dir> made by benchmarks/freeze.sh: a frozen build, so that two versions compare exactly.
 const build = process.env.BUILD
-const { LaneRouter, resolveOptions } = await import(
-  build ? resolve(build, 'core/index.js') : '@loglanes/core'
-)
-const { LanesStream, PINO_LEVELS } = await import(build ? resolve(build, 'pino/index.js') : '@loglanes/pino')
+const frozen = (name) => resolve(build, 'node_modules/@loglanes', name, 'dist/index.js')
+const { LaneRouter, resolveOptions } = await import(build ? frozen('core') : '@loglanes/core')
+const { LanesStream, PINO_LEVELS } = await import(build ? frozen('pino') : '@loglanes/pino')
 
 const N = Number(process.env.N ?? 200_000)
 const PASSES = Number(process.env.PASSES ?? 3)
@@ -89,10 +88,10 @@ async function repeat() {
     for (let p = 0; p < PASSES; p++) {
       for (const chunk of chunks) {
         // The Writable's bookkeeping is the same for every implementation; call the chunk handler as the
-        // worker's write does, then let the router write its batches as its setImmediate would.
+        // worker's write does, then route and write what is left as a flush would.
         stream._write(chunk, 'utf8', noop)
       }
-      router.flushSync()
+      stream.flushSync()
     }
     const elapsed = performance.now() - started
     await new Promise((resolve) => stream.end(resolve))

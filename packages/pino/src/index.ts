@@ -40,9 +40,9 @@ export default async function lanesTransport(options: LanesOptions = {}): Promis
     if (parentPort === null) throw error
     return failedStream(error as Error)
   }
-  // If the worker dies of an uncaught exception, thread-stream calls process.exit(1): write what was routed.
-  flushOnExit(router)
   const stream = new LanesStream(router, parentPort !== null)
+  // If the worker dies of an uncaught exception, thread-stream calls process.exit(1): write what was received.
+  flushOnExit(stream)
   if (parentPort !== null) listenForPinoConfig(parentPort, stream)
   return stream
 }

@@ -1,12 +1,15 @@
 import { Writable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
-import type { LaneRouter } from '@loglanes/core'
-import { LineScanner } from './lineScanner.js'
+import type { LaneRouter, LaneSet } from '@loglanes/core'
+import { LineScanner, MAX_DOMAIN_SLOTS } from './lineScanner.js'
 import { LevelLabels, RecordTimes } from './pinoRecord.js'
 
 /** A line longer than this without a line feed is written as it is, so one runaway line cannot exhaust memory. */
 const MAX_LINE_CHARS = 64 * 1024 * 1024
 const NEWLINE = 10
+
+/** Integer levels below this have their lane sets kept per domain slot (pino's are 10-60). */
+const CACHED_LEVELS = 128
 
 /** Chunks held while waiting for pino's config, at most; past this they are routed with the levels known. */
 const MAX_HELD_CHARS = 8 * 1024 * 1024
@@ -33,7 +36,18 @@ export class LanesStream extends Writable {
   /** Where each chunk is encoded (see routeJsonLines). */
   private scratch: Buffer = Buffer.allocUnsafe(0)
   private messageKey = 'msg'
+  /**
+   * Lane sets by (domain slot + 1) * CACHED_LEVELS + level: a line as pino writes it finds its lanes with one
+   * array read. Emptied when the levels change.
+   */
+  private laneSets: (LaneSet | undefined)[] = []
   private errorKey = 'err'
+  /**
+   * The chunk accepted but not yet routed (see _write): routing it after pino's reader is released lets the
+   * main thread refill the shared buffer meanwhile.
+   */
+  private pending: string | undefined
+  private readonly routePending = (): void => this.consumePending()
   /** Chunks received before pino's config, when the stream waits for it; undefined once configured. */
   private held: string[] | undefined
   private heldChars = 0
@@ -62,6 +76,7 @@ export class LanesStream extends Writable {
     if (values !== null && typeof values === 'object') {
       this.labels.learn(values)
       this.router.addLevels(values)
+      this.laneSets = []
     }
     if (typeof config.messageKey === 'string') this.messageKey = config.messageKey
     if (typeof config.errorKey === 'string') this.errorKey = config.errorKey
@@ -88,12 +103,17 @@ export class LanesStream extends Writable {
       this.heldChars += text.length
       if (this.heldChars > MAX_HELD_CHARS) this.release()
     } else {
-      this.consume(text)
+      // Accepted now, routed on the next turn: thread-stream hands the shared buffer back to the main thread only
+      // when this returns, so the main thread copies the next chunk while this one is routed, not after.
+      if (this.pending !== undefined) this.consumePending()
+      else setImmediate(this.routePending)
+      this.pending = text
     }
     callback()
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    this.consumePending()
     this.release()
     const rest = this.carry + this.decoder.end()
     this.carry = ''
@@ -102,21 +122,29 @@ export class LanesStream extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.consumePending()
     this.router.closeSync()
     callback(error)
   }
 
   /** Called by pino (`logger.flush(cb)`): calls back once every line received is written to its file. */
   flush(callback?: (error?: Error) => void): void {
-    this.release()
-    this.router.flushSync()
+    this.flushSync()
     callback?.()
   }
 
   /** Writes every line received to its file now. */
   flushSync(): void {
+    this.consumePending()
     this.release()
     this.router.flushSync()
+  }
+
+  private consumePending(): void {
+    const chunk = this.pending
+    if (chunk === undefined) return
+    this.pending = undefined
+    this.consume(chunk)
   }
 
   private consume(chunk: string): void {
@@ -160,14 +188,28 @@ export class LanesStream extends Writable {
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset, byteLength)
     const ascii = byteLength === chunk.length
     let byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
-    const { scanner, router, labels } = this
+    const { scanner, router, labels, laneSets } = this
     while (start <= last) {
       const newline = scanner.scanNext(chunk, start)
       const byteNewline = ascii ? newline : bytes.indexOf(NEWLINE, byteStart)
       if (scanner.read) {
         // One view of the line for all its lanes.
         const line = view.subarray(byteStart, byteNewline + 1)
-        router.routeBytes(this.scannedTime(), labels.labelOf(scanner.level), scanner.domain, line)
+        const level = scanner.level
+        const slot = scanner.domainSlot
+        if (
+          typeof level === 'number' &&
+          level >= 0 &&
+          level < CACHED_LEVELS &&
+          (level | 0) === level &&
+          slot < MAX_DOMAIN_SLOTS
+        ) {
+          const key = (slot + 1) * CACHED_LEVELS + level
+          const lanes = laneSets[key] ?? this.laneSetFor(key, level)
+          router.routeBytesTo(this.scannedTime(), lanes, line)
+        } else {
+          router.routeBytes(this.scannedTime(), labels.labelOf(level), scanner.domain, line)
+        }
       } else if (newline > start) {
         this.routeParsed(chunk.slice(start, newline), view.subarray(byteStart, byteNewline + 1))
       }
@@ -182,6 +224,13 @@ export class LanesStream extends Writable {
       start = newline + 1
       newline = chunk.indexOf('\n', start)
     }
+  }
+
+  /** The lane set of the cache entry `key` (a line the scanner just read), computed and kept. */
+  private laneSetFor(key: number, level: number): LaneSet {
+    const lanes = this.router.laneSetOf(this.scanner.domain, this.labels.labelOf(level))
+    this.laneSets[key] = lanes
+    return lanes
   }
 
   /** Routes one line (with its line feed) that arrived on its own, e.g. joined across chunks. */
