@@ -21,6 +21,9 @@ const LEVEL = 1
 const TIME = 2
 const DOMAIN = 3
 
+/** Distinct domain values the scanner keeps (and numbers, see `domainSlot`). */
+export const MAX_DOMAIN_SLOTS = 16
+
 /** How pino starts every line (with its default level formatter). */
 const PINO_PREFIX = '{"level":'
 const TIME_KEY = ',"time":'
@@ -48,6 +51,11 @@ export class LineScanner {
   timeText: string | undefined
   /** The domain value when it is a string, else undefined. */
   domain: string | undefined
+  /**
+   * Which of the first {@link MAX_DOMAIN_SLOTS} distinct domain values `domain` is (0, 1, …); -1 when there is
+   * none; {@link MAX_DOMAIN_SLOTS} for any later one, and for every line the fast path did not read.
+   */
+  domainSlot = -1
 
   /** Set by {@link scanNext}: true when the fields were read, false when the line needs `JSON.parse`. */
   read = false
@@ -70,6 +78,9 @@ export class LineScanner {
   private backslashAt = -1
   private keyFrom = 0
   private keyAt = -1
+  /** The opening quote of a `"level"` and of a `"time"` found in the swept chunk (by the last line's search), or -1. */
+  private levelAt = -1
+  private timeAt = -1
   /** Where the last {@link prefixValue} ended. */
   private at = 0
 
@@ -102,6 +113,7 @@ export class LineScanner {
     this.level = undefined
     this.time = undefined
     this.domain = undefined
+    this.domainSlot = MAX_DOMAIN_SLOTS
     return this.scanObject(text, start, end)
   }
 
@@ -118,18 +130,34 @@ export class LineScanner {
     this.level = undefined
     this.time = undefined
     this.domain = undefined
+    this.domainSlot = MAX_DOMAIN_SLOTS
     this.read = this.scanObject(text, start, newline)
     return newline
   }
 
   /** The fast path over `text[start, end)`: false when the line is not shaped as pino writes it (nothing decided). */
   private scanPinoLine(text: string, start: number, end: number): boolean {
-    if (!this.fast || end - start < 20 || !matchesAt(text, start, PINO_PREFIX)) return false
+    if (!this.fast || end - start < 20) return false
+    if (text !== this.swept) this.sweep(text)
+    // `{"level":`: where the previous line's search for a second `"level"` stopped at this one, only the brace and
+    // the colon are left to check.
+    if (
+      this.levelAt === start + 1
+        ? text.charCodeAt(start) !== OPEN_BRACE || text.charCodeAt(start + 8) !== COLON
+        : !matchesAt(text, start, PINO_PREFIX)
+    )
+      return false
     let p = start + PINO_PREFIX.length
     // "level": a number or a label.
     const level = this.prefixValue(text, p, end)
     p = this.at
-    if (p < 0 || p + TIME_KEY.length >= end || !matchesAt(text, p, TIME_KEY)) return false
+    if (p < 0 || p + TIME_KEY.length >= end) return false
+    if (
+      this.timeAt === p + 1
+        ? text.charCodeAt(p) !== COMMA || text.charCodeAt(p + 7) !== COLON
+        : !matchesAt(text, p, TIME_KEY)
+    )
+      return false
     // "time": epoch digits or an ISO string; the digits are read apart, so that no number is boxed on the way.
     p += TIME_KEY.length
     let timeNumber = this.prefixInteger(text, p, end)
@@ -150,11 +178,14 @@ export class LineScanner {
       }
     } else {
       if (c !== COMMA) return false
-      if (text !== this.swept) this.sweep(text)
       // An escape could spell a relevant key: the walk (and JSON.parse) decide. Duplicates of ours: the last wins,
-      // which the walk finds; one in a nested object or a string value needs it as well.
+      // which the walk finds; one in a nested object or a string value needs it as well. Each search goes on to
+      // the next line's own `"level"` and `"time"`, which spares that line the check of its prefix.
       if (this.nextBackslash(text, p) < end) return false
-      if (hasQuoted(text, 'level"', p, end) || hasQuoted(text, 'time"', p, end)) return false
+      this.levelAt = quotedAt(text, 'level"', p)
+      if (this.levelAt < end) return false
+      this.timeAt = quotedAt(text, 'time"', p)
+      if (this.timeAt < end) return false
       const key = this.nextKey(text, p)
       if (key < end) {
         const value = key + this.quotedKey.length + 1
@@ -180,6 +211,7 @@ export class LineScanner {
     this.timeNumber = timeNumber
     this.timeText = timeText
     this.domain = domain
+    if (domain === undefined) this.domainSlot = -1
     return true
   }
 
@@ -187,7 +219,7 @@ export class LineScanner {
   private sweep(text: string): void {
     this.swept = text
     this.backslashFrom = this.keyFrom = 0
-    this.backslashAt = this.keyAt = -1
+    this.backslashAt = this.keyAt = this.levelAt = this.timeAt = -1
   }
 
   /** Index of the first backslash at or after `from`, or `text.length`. */
@@ -204,9 +236,7 @@ export class LineScanner {
   private nextKey(text: string, from: number): number {
     if (from < this.keyFrom || this.keyAt < from) {
       this.keyFrom = from
-      let at = text.indexOf(this.keyTail, from + 1)
-      while (at >= 0 && text.charCodeAt(at - 1) !== QUOTE) at = text.indexOf(this.keyTail, at + 1)
-      this.keyAt = at < 0 ? text.length : at - 1
+      this.keyAt = quotedAt(text, this.keyTail, from)
     }
     return this.keyAt
   }
@@ -260,11 +290,15 @@ export class LineScanner {
     const length = end - start
     for (let i = 0; i < domains.length; i++) {
       const known = domains[i]!
-      if (known.length === length && matchesAt(text, start, known)) return known
+      if (known.length === length && matchesAt(text, start, known)) {
+        this.domainSlot = i
+        return known
+      }
     }
     const value = text.slice(start, end)
     // Bounded: a logger putting ids in the domain field must not grow this list or its search.
-    if (domains.length < 16) domains.push(value)
+    this.domainSlot = domains.length
+    if (domains.length < MAX_DOMAIN_SLOTS) domains.push(value)
     return value
   }
 
@@ -362,12 +396,14 @@ function stringEnd(text: string, p: number, end: number): number {
   return -1
 }
 
-/** True when `"` + `tail` (a key or string ending in its quote) starts in `text[from, end)`. */
-function hasQuoted(text: string, tail: string, from: number, end: number): boolean {
-  for (let at = text.indexOf(tail, from + 1); at >= 0 && at < end; at = text.indexOf(tail, at + 1)) {
-    if (text.charCodeAt(at - 1) === QUOTE) return true
-  }
-  return false
+/**
+ * Index of the opening quote of the first `"` + `tail` (a key or string ending in its quote) at or after `from`, or
+ * `text.length`. The tail is searched without its opening quote: a rarer first character stops the search less.
+ */
+function quotedAt(text: string, tail: string, from: number): number {
+  let at = text.indexOf(tail, from + 1)
+  while (at >= 0 && text.charCodeAt(at - 1) !== QUOTE) at = text.indexOf(tail, at + 1)
+  return at < 0 ? text.length : at - 1
 }
 
 /** `text.startsWith(word, p)` as a loop: for the short words here, cheaper than the call. */
