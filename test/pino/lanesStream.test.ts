@@ -128,6 +128,37 @@ describe('LanesStream', () => {
     expect(lineCounts(dir)).toEqual({ '2026-11-20/app.log': 2, '2026-11-20/audit.log': 2 })
   })
 
+  it('routes pino lines of many domains and levels to the lanes of each, also after the levels change', async () => {
+    const dir = tempDir()
+    const s = stream(dir, { domains: ['app', 'db', 'other'], defaultDomain: 'other' })
+    // 20 domain values: more than the scanner numbers, so later ones take the uncached path. One line in ten is
+    // escaped (JSON.parse reads it) and one in ten has its keys in another order (the scanner's walk reads it).
+    const domains = ['app', 'db', ...Array.from({ length: 18 }, (_, i) => `x${i}`)]
+    const levels = [30, 50, 35]
+    const expected: Record<string, number> = {}
+    const count = (file: string) => {
+      expected[`2026-11-20/${file}.log`] = (expected[`2026-11-20/${file}.log`] ?? 0) + 1
+    }
+    const batch = (from: number, levelName35: string): string =>
+      Array.from({ length: 600 }, (_, i) => {
+        const n = from + i
+        const domain = domains[(n * 7) % domains.length]!
+        const level = levels[n % levels.length]!
+        count(domain === 'app' || domain === 'db' ? domain : 'other')
+        count(level === 30 ? 'info' : level === 50 ? 'error' : levelName35)
+        if (n % 10 === 5) return `{"domain":"${domain}","level":${level},"time":${T0},"n":${n}}\n`
+        const value =
+          n % 10 === 0 ? domain.replace(/^./, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : domain
+        return `{"level":${level},"time":${T0},"pid":1,"hostname":"h","domain":"${value}","n":${n}}\n`
+      }).join('')
+    s.write(batch(0, 'level-35'))
+    await new Promise((resolve) => setImmediate(resolve))
+    s.configure({ levels: { values: { ...PINO_LEVELS, audit: 35 } } })
+    s.write(batch(600, 'audit'))
+    await end(s)
+    expect(lineCounts(dir)).toEqual(expected)
+  })
+
   it('routes escaped, duplicate-key and unusual lines as JSON.parse reads them, and keeps lines that are not JSON', async () => {
     const dir = tempDir()
     const s = stream(dir, { defaultDomain: 'app' })

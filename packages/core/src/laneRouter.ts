@@ -133,7 +133,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
    * `domain` is the record's domain value as found (undeclared or missing goes to `defaultDomain`).
    */
   route(time: number, level: string, domain: unknown, text: string): void {
-    const files = this.filesFor(time, level, domain)
+    const files = this.filesFor(time, this.laneSets.lanesOf(domain, level))
     if (files === undefined) return
     for (let i = 0; i < files.length; i++) files[i]!.append(text)
   }
@@ -143,7 +143,27 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
    * encode per lane: the bytes are copied into each lane's batch as they are.
    */
   routeBytes(time: number, level: string, domain: unknown, line: Uint8Array): void {
-    const files = this.filesFor(time, level, domain)
+    this.routeBytesTo(time, this.laneSets.lanesOf(domain, level), line)
+  }
+
+  /**
+   * The lane set of records with this domain value and level, for {@link routeBytesTo}: a transport that sees
+   * the same few kinds of record over and over keeps it, and skips the lookups per record. It stays valid until
+   * {@link addLevels} is called.
+   *
+   * @example
+   * ```ts
+   * const dbErrors = router.laneSetOf('db', 'error')
+   * router.routeBytesTo(Date.now(), dbErrors, Buffer.from('{"level":50,"domain":"db"}\n'))
+   * ```
+   */
+  laneSetOf(domain: unknown, level: string): LaneSet {
+    return this.laneSets.lanesOf(domain, level)
+  }
+
+  /** {@link routeBytes} for a lane set from {@link laneSetOf}. */
+  routeBytesTo(time: number, lanes: LaneSet, line: Uint8Array): void {
+    const files = this.filesFor(time, lanes)
     if (files === undefined) return
     for (let i = 0; i < files.length; i++) files[i]!.appendBytes(line)
   }
@@ -290,14 +310,13 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   }
 
   /** The lane files of a record, in the folder of its time; undefined (and counted) after close. The hot path. */
-  private filesFor(time: number, level: string, domain: unknown): readonly LaneFile[] | undefined {
+  private filesFor(time: number, lanes: LaneSet): readonly LaneFile[] | undefined {
     if (this.closed) {
       this.dropAfterClose()
       return undefined
     }
     let folder = this.current
     if (!(time >= this.start && time < this.end) || folder === undefined) folder = this.enter(time)
-    const lanes = this.laneSets.lanesOf(domain, level)
     if (!this.scheduled) this.schedule()
     return folder.filesOf.get(lanes) ?? this.openLanes(folder, lanes)
   }
