@@ -244,6 +244,7 @@ describe('LineScanner.scanNext: one sweep finds each line of a chunk and its fie
         const head = `${before.replaceAll('\n', '')}\n`
         const chunk = `${head}${lines.join('\n')}\n`
         let start = head.length
+        scanner.beginChunk(chunk)
         for (const text of lines) {
           const newline = scanner.scanNext(chunk, start)
           expect(newline).toBe(start + text.length)
@@ -304,11 +305,18 @@ describe('LineScanner.scanNext: one sweep finds each line of a chunk and its fie
     for (const text of cases) {
       expect(scanned(scanner, text).fields, text).toEqual(reference(text, 'domain'))
       const chunk = `${text}\n${text}\n`
+      scanner.beginChunk(chunk)
       expect(scanner.scanNext(chunk, text.length + 1), text).toBe(chunk.length - 1)
       expect({ level: scanner.level, time: scanner.time, domain: scanner.domain }, text).toEqual(
         reference(text, 'domain'),
       )
     }
+  })
+
+  it('refuses a chunk it was not given with beginChunk, whose kept searches would belong to another text', () => {
+    const scanner = new LineScanner('domain')
+    scanner.beginChunk('{"level":30}\n')
+    expect(() => scanner.scanNext('{"level":40}\n', 0)).toThrow(/beginChunk/)
   })
 
   it('reads domains of equal length apart, and any number of distinct domains', () => {
@@ -320,6 +328,7 @@ describe('LineScanner.scanNext: one sweep finds each line of a chunk and its fie
     )
     const chunk = `${lines.join('\n')}\n`
     let start = 0
+    scanner.beginChunk(chunk)
     for (const [i, text] of lines.entries()) {
       const newline = scanner.scanNext(chunk, start)
       expect(newline).toBe(start + text.length)

@@ -200,6 +200,15 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     return join(this.options.dir, this.clock.folderAt(validTime(time)))
   }
 
+  /**
+   * Schedules the writes of this turn, as the first record routed in a turn does. A transport that routes a batch
+   * of records calls it first: the step then stays out of the per-record path, where optimized code would meet
+   * it once per batch, not having seen it before.
+   */
+  flushSoon(): void {
+    if (!this.scheduled && !this.closed) this.schedule()
+  }
+
   /** Writes every accepted line to its file descriptor now (lanes that are failing keep theirs for the retry). */
   flushSync(): void {
     this.scheduled = false

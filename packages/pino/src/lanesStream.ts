@@ -33,8 +33,9 @@ export class LanesStream extends Writable {
   private readonly domainKey: string
   private readonly text: boolean
   private carry = ''
-  /** Where each chunk is encoded (see routeJsonLines). */
+  /** Where each chunk is encoded (see encode), and the length of the last one. */
   private scratch: Buffer = Buffer.allocUnsafe(0)
+  private encoded = 0
   private messageKey = 'msg'
   /**
    * Lane sets by (domain slot + 1) * CACHED_LEVELS + level: a line as pino writes it finds its lanes with one
@@ -148,6 +149,7 @@ export class LanesStream extends Writable {
   }
 
   private consume(chunk: string): void {
+    this.router.flushSoon()
     let start = 0
     if (this.carry.length > 0) {
       const newline = chunk.indexOf('\n')
@@ -178,17 +180,62 @@ export class LanesStream extends Writable {
    * bytes pair up one to one; the byte search is skipped when the chunk is ASCII and the offsets coincide.
    */
   private routeJsonLines(chunk: string, start: number, last: number): void {
-    // Encoded into one reused buffer: every line is copied out before this returns, and a fresh 4 MiB buffer per
-    // chunk would pile up outside the heap until a GC. UTF-8 needs at most 3 bytes per UTF-16 unit.
-    if (this.scratch.length < chunk.length * 3)
-      this.scratch = Buffer.allocUnsafe(Math.max(chunk.length * 3, 65_536))
-    const bytes = this.scratch
-    const byteLength = bytes.write(chunk, 0, 'utf8')
+    const bytes = this.encode(chunk)
+    const byteLength = this.encoded
     // A plain Uint8Array view: its subarray() is much cheaper than Buffer's, and lanes copy from it per line.
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset, byteLength)
     const ascii = byteLength === chunk.length
-    let byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
-    const { scanner, router, labels, laneSets } = this
+    const byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
+    this.scanner.beginChunk(chunk)
+    this.routeLines(
+      chunk,
+      bytes,
+      view,
+      ascii,
+      start,
+      byteStart,
+      last,
+      this.scanner,
+      this.router,
+      this.laneSets,
+    )
+  }
+
+  /**
+   * Encodes `chunk` into one reused buffer (its length in {@link encoded}): every line is copied out before the
+   * chunk is done, and a fresh 4 MiB buffer per chunk would pile up outside the heap until a GC. Sized for what
+   * log text is, nearly all ASCII, and grown once when a chunk does not fit: the 3 bytes per UTF-16 unit that
+   * UTF-8 may take would reserve 12 MiB for pino's 4 MiB chunks, which costs a garbage collection to allocate.
+   */
+  private encode(chunk: string): Buffer {
+    if (this.scratch.length < chunk.length + 4)
+      this.scratch = Buffer.allocUnsafe(Math.max(chunk.length + (chunk.length >> 3) + 4, 65_536))
+    let written = this.scratch.write(chunk, 0, 'utf8')
+    // A write stops short, with fewer than 4 bytes left, at the first character that does not fit.
+    if (written > this.scratch.length - 4) {
+      this.scratch = Buffer.allocUnsafe(chunk.length * 3 + 4)
+      written = this.scratch.write(chunk, 0, 'utf8')
+    }
+    this.encoded = written
+    return this.scratch
+  }
+
+  /**
+   * The per-line loop of {@link routeJsonLines}. What it needs comes in as arguments: it runs once per chunk and
+   * gets optimized while it runs, so a property read before the loop would have no feedback on the next call.
+   */
+  private routeLines(
+    chunk: string,
+    bytes: Buffer,
+    view: Uint8Array,
+    ascii: boolean,
+    start: number,
+    byteStart: number,
+    last: number,
+    scanner: LineScanner,
+    router: LaneRouter,
+    laneSets: (LaneSet | undefined)[],
+  ): void {
     while (start <= last) {
       const newline = scanner.scanNext(chunk, start)
       const byteNewline = ascii ? newline : bytes.indexOf(NEWLINE, byteStart)
@@ -208,7 +255,7 @@ export class LanesStream extends Writable {
           const lanes = laneSets[key] ?? this.laneSetFor(key, level)
           router.routeBytesTo(this.scannedTime(), lanes, line)
         } else {
-          router.routeBytes(this.scannedTime(), labels.labelOf(level), scanner.domain, line)
+          router.routeBytes(this.scannedTime(), this.labels.labelOf(level), scanner.domain, line)
         }
       } else if (newline > start) {
         this.routeParsed(chunk.slice(start, newline), view.subarray(byteStart, byteNewline + 1))
@@ -241,9 +288,13 @@ export class LanesStream extends Writable {
       this.routeText(content)
       return
     }
-    const bytes = Buffer.from(line, 'utf8')
+    const encoded = Buffer.from(line, 'utf8')
+    // The same kinds of string and view as a chunk's lines: a joined line (a cons string) and a Buffer would
+    // send the hot path's optimized code back to the interpreter at each chunk boundary.
+    const bytes = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.length)
+    const flat = encoded.toString('utf8')
     const { scanner } = this
-    if (scanner.scan(line, 0, content.length)) {
+    if (scanner.scan(flat, 0, flat.length - 1)) {
       this.router.routeBytes(this.scannedTime(), this.labels.labelOf(scanner.level), scanner.domain, bytes)
     } else {
       this.routeParsed(content, bytes)

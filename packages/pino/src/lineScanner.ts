@@ -21,6 +21,13 @@ const LEVEL = 1
 const TIME = 2
 const DOMAIN = 3
 
+/**
+ * "Not found" for the searches: past any line end (V8 strings are shorter). A constant rather than `text.length`,
+ * which optimized code would read only on a chunk's last line and fall back to the interpreter for (it has never
+ * seen that read); a small integer, so that the fields holding it stay small integers.
+ */
+const NONE = 0x3fffffff
+
 /** Distinct domain values the scanner keeps (and numbers, see `domainSlot`). */
 export const MAX_DOMAIN_SLOTS = 16
 
@@ -70,7 +77,7 @@ export class LineScanner {
   private readonly domains: string[] = []
   /**
    * Search results kept across the lines of one chunk (`swept`): the next backslash and domain key at or
-   * after `…From` is at `…At` (`text.length` when none). Each is searched once per occurrence, not once per line.
+   * after `…From` is at `…At` (`NONE` when there is none). Each is searched once per occurrence, not once per line.
    * The last chunk stays referenced until the next one: at most one chunk, which pino's buffer bounds.
    */
   private swept = ''
@@ -109,6 +116,7 @@ export class LineScanner {
    * @returns false when the line needs `JSON.parse` (not an object, escapes in a relevant key or value).
    */
   scan(text: string, start: number, end: number): boolean {
+    this.beginChunk(text)
     if (this.scanPinoLine(text, start, end)) return true
     this.level = undefined
     this.time = undefined
@@ -119,9 +127,11 @@ export class LineScanner {
 
   /**
    * Scans the line starting at `start` in a chunk holding a line feed after it, and returns the index of that
-   * line feed. Consecutive lines of one chunk share their searches. Sets {@link read}.
+   * line feed. Consecutive lines of one chunk share their searches: call {@link beginChunk} with the chunk first.
+   * Sets {@link read}.
    */
   scanNext(text: string, start: number): number {
+    if (text !== this.swept) throw new Error('LineScanner.scanNext: call beginChunk(text) first')
     const newline = text.indexOf('\n', start)
     if (this.scanPinoLine(text, start, newline)) {
       this.read = true
@@ -138,7 +148,6 @@ export class LineScanner {
   /** The fast path over `text[start, end)`: false when the line is not shaped as pino writes it (nothing decided). */
   private scanPinoLine(text: string, start: number, end: number): boolean {
     if (!this.fast || end - start < 20) return false
-    if (text !== this.swept) this.sweep(text)
     // `{"level":`: where the previous line's search for a second `"level"` stopped at this one, only the brace and
     // the colon are left to check.
     if (
@@ -215,24 +224,34 @@ export class LineScanner {
     return true
   }
 
-  /** Starts keeping search results for a new chunk. */
-  private sweep(text: string): void {
+  /**
+   * Starts a chunk for {@link scanNext}: search results are kept across its lines. Once per chunk, apart from the
+   * per-line path: optimized code never meets a step it has no feedback for at a chunk boundary.
+   */
+  beginChunk(text: string): void {
+    if (text === this.swept) return
     this.swept = text
-    this.backslashFrom = this.keyFrom = 0
-    this.backslashAt = this.keyAt = this.levelAt = this.timeAt = -1
+    this.keyFrom = 0
+    this.keyAt = -1
+    this.backslashFrom = 0
+    const at = text.indexOf('\\')
+    this.backslashAt = at < 0 ? NONE : at
+    // The first line's own keys, as a previous line's searches would have found them.
+    this.levelAt = quotedAt(text, 'level"', -1)
+    this.timeAt = quotedAt(text, 'time"', -1)
   }
 
-  /** Index of the first backslash at or after `from`, or `text.length`. */
+  /** Index of the first backslash at or after `from`, or `NONE`. */
   private nextBackslash(text: string, from: number): number {
-    if (from < this.backslashFrom || this.backslashAt < from) {
+    if (this.backslashAt < from || from < this.backslashFrom) {
       this.backslashFrom = from
       const at = text.indexOf('\\', from)
-      this.backslashAt = at < 0 ? text.length : at
+      this.backslashAt = at < 0 ? NONE : at
     }
     return this.backslashAt
   }
 
-  /** Index of the opening quote of the first quoted domain key at or after `from`, or `text.length`. */
+  /** Index of the opening quote of the first quoted domain key at or after `from`, or `NONE`. */
   private nextKey(text: string, from: number): number {
     if (from < this.keyFrom || this.keyAt < from) {
       this.keyFrom = from
@@ -398,12 +417,12 @@ function stringEnd(text: string, p: number, end: number): number {
 
 /**
  * Index of the opening quote of the first `"` + `tail` (a key or string ending in its quote) at or after `from`, or
- * `text.length`. The tail is searched without its opening quote: a rarer first character stops the search less.
+ * `NONE`. The tail is searched without its opening quote: a rarer first character stops the search less.
  */
 function quotedAt(text: string, tail: string, from: number): number {
   let at = text.indexOf(tail, from + 1)
   while (at >= 0 && text.charCodeAt(at - 1) !== QUOTE) at = text.indexOf(tail, at + 1)
-  return at < 0 ? text.length : at - 1
+  return at < 0 ? NONE : at - 1
 }
 
 /** `text.startsWith(word, p)` as a loop: for the short words here, cheaper than the call. */
