@@ -37,12 +37,12 @@ export class LanesStream extends Writable {
   private scratch: Buffer = Buffer.allocUnsafe(0)
   private encoded = 0
   private messageKey = 'msg'
+  private errorKey = 'err'
   /**
    * Lane sets by (domain slot + 1) * CACHED_LEVELS + level: a line as pino writes it finds its lanes with one
    * array read. Emptied when the levels change.
    */
-  private laneSets: (LaneSet | undefined)[] = []
-  private errorKey = 'err'
+  private laneSets = emptyLaneSets()
   /**
    * The chunk accepted but not yet routed (see _write): routing it after pino's reader is released lets the
    * main thread refill the shared buffer meanwhile.
@@ -77,7 +77,7 @@ export class LanesStream extends Writable {
     if (values !== null && typeof values === 'object') {
       this.labels.learn(values)
       this.router.addLevels(values)
-      this.laneSets = []
+      this.laneSets = emptyLaneSets()
     }
     if (typeof config.messageKey === 'string') this.messageKey = config.messageKey
     if (typeof config.errorKey === 'string') this.errorKey = config.errorKey
@@ -350,6 +350,11 @@ export class LanesStream extends Writable {
       stack,
     )
   }
+}
+
+/** A full array from the start: writes far into an empty one would turn it into a slower dictionary. */
+function emptyLaneSets(): (LaneSet | undefined)[] {
+  return new Array<LaneSet | undefined>((MAX_DOMAIN_SLOTS + 1) * CACHED_LEVELS).fill(undefined)
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

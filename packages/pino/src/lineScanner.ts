@@ -157,8 +157,10 @@ export class LineScanner {
     )
       return false
     let p = start + PINO_PREFIX.length
-    // "level": a number or a label.
-    const level = this.prefixValue(text, p, end)
+    // "level": an integer as pino writes it, else a label or another number (kept out of line: optimized code
+    // that never needed it compiles without it, and sooner).
+    let level: number | string | undefined = this.prefixInteger(text, p, end)
+    if (this.at < 0) level = this.prefixValue(text, p, end)
     p = this.at
     if (p < 0 || p + TIME_KEY.length >= end) return false
     if (
@@ -280,16 +282,11 @@ export class LineScanner {
   }
 
   /**
-   * The level or time value at `p`: a number, or a string without escapes. Sets {@link at} to its end, or to -1
-   * when it is neither (then the walk decides).
+   * The level or time value at `p` that is not a plain integer (see {@link prefixInteger}): a number, or a string
+   * without escapes. Sets {@link at} to its end, or to -1 when it is neither (then the walk decides).
    */
   private prefixValue(text: string, p: number, end: number): number | string | undefined {
     const first = text.charCodeAt(p)
-    if (first > ZERO && first <= NINE) {
-      // Plain integers, what pino writes, are summed as they are passed.
-      const value = this.prefixInteger(text, p, end)
-      if (this.at >= 0) return value
-    }
     const valueEnd = first === QUOTE ? plainStringEnd(text, p + 1, end) : literalEnd(text, p, end)
     if (valueEnd < 0 || valueEnd === p) {
       this.at = -1
