@@ -1,6 +1,6 @@
 import { formatFolderName, parseFolderName } from './folderNames.js'
 import { LanesConfigError } from './lanesConfigError.js'
-import type { Zone } from './zone.js'
+import { firstInstant, type Zone } from './zone.js'
 
 /** The `[start, end)` instants (epoch ms) during which a record's folder name is `name`. */
 export interface Interval {
@@ -233,16 +233,4 @@ class WallRun {
     }
     return at + 1
   }
-}
-
-/** Smallest instant in (low, high] where `holds` is true, given it is false at low and true at high. */
-function firstInstant(low: number, high: number, holds: (instant: number) => boolean): number {
-  let a = low
-  let b = high
-  while (b - a > 1) {
-    const mid = Math.floor((a + b) / 2)
-    if (holds(mid)) b = mid
-    else a = mid
-  }
-  return b
 }

@@ -175,7 +175,7 @@ class SpanCache<T> {
 }
 
 /** Smallest instant in (low, high] where `holds` is true, given it is false at low and true at high. */
-function firstInstant(low: number, high: number, holds: (instant: number) => boolean): number {
+export function firstInstant(low: number, high: number, holds: (instant: number) => boolean): number {
   let a = low
   let b = high
   while (b - a > 1) {
