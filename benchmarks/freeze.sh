@@ -1,7 +1,8 @@
 #!/bin/bash
 # benchmarks/freeze.sh <dir>: copies the built @loglanes/core and @loglanes/pino (run `npm run build` first) into
 # <dir>/node_modules/@loglanes, so that one version can be measured against another in one session:
-# BUILD=<dir> node benchmarks/workerHotPath.mjs. Prints the frozen transport's entry, a pino `target`.
+# BUILD=<dir> node benchmarks/workerHotPath.mjs (the worker's hot path), node benchmarks/compare.mjs 15 pinoFile <dir>
+# loglanesPino (end to end). Prints the frozen transport's entry, a pino `target`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest=$(mkdir -p "$1" && cd "$1" && pwd)

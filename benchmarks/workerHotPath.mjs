@@ -35,7 +35,8 @@ import { StringDecoder } from 'node:string_decoder'
 import pino from 'pino'
 import { fieldsFor, lanesOptions, levelsFor, MESSAGE, W1_DOMAINS } from './lib/workload.mjs'
 
-// BUILD=<dir> made by benchmarks/freeze.sh: a frozen build, so that two versions compare exactly.
+// BUILD=<dir> made by benchmarks/freeze.sh: a frozen build, so that two versions compare exactly (end to end:
+// benchmarks/compare.mjs).
 const build = process.env.BUILD
 const frozen = (name) => resolve(build, 'node_modules/@loglanes', name, 'dist/index.js')
 const { LaneRouter, resolveOptions } = await import(build ? frozen('core') : '@loglanes/core')
