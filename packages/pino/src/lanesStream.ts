@@ -186,7 +186,7 @@ export class LanesStream extends Writable {
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset, byteLength)
     const ascii = byteLength === chunk.length
     const byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
-    this.scanner.beginChunk(chunk)
+    this.scanner.beginChunk(chunk, start)
     this.routeLines(
       chunk,
       bytes,

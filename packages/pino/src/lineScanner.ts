@@ -227,10 +227,11 @@ export class LineScanner {
   }
 
   /**
-   * Starts a chunk for {@link scanNext}: search results are kept across its lines. Once per chunk, apart from the
-   * per-line path: optimized code never meets a step it has no feedback for at a chunk boundary.
+   * Starts a chunk for {@link scanNext}, whose first line starts at `from`: search results are kept across its
+   * lines. Once per chunk, apart from the per-line path: optimized code never meets a step it has no feedback for
+   * at a chunk boundary.
    */
-  beginChunk(text: string): void {
+  beginChunk(text: string, from = 0): void {
     if (text === this.swept) return
     this.swept = text
     this.keyFrom = 0
@@ -238,9 +239,9 @@ export class LineScanner {
     this.backslashFrom = 0
     const at = text.indexOf('\\')
     this.backslashAt = at < 0 ? NONE : at
-    // The first line's own keys, as a previous line's searches would have found them.
-    this.levelAt = quotedAt(text, 'level"', -1)
-    this.timeAt = quotedAt(text, 'time"', -1)
+    // The keys of the first line (starting at `from`), as a previous line's searches would have found them.
+    this.levelAt = quotedAt(text, 'level"', from - 1)
+    this.timeAt = quotedAt(text, 'time"', from - 1)
   }
 
   /** Index of the first backslash at or after `from`, or `NONE`. */
