@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { type CommandIo, isLogDirectory, processIo } from './commandIo.js'
-import { type FollowedStart, LaneFollower } from './laneFollower.js'
+import { type FollowedRecord, type FollowedStart, LaneFollower } from './laneFollower.js'
 import { type LaneFileSet, type LaneGroup, laneNames, scanLaneGroups } from './laneLayout.js'
 import { LaneReader, type LaneReaderOptions, type PlainCursor } from './laneReader.js'
 import { RecordDedupe } from './recordDedupe.js'
@@ -24,6 +24,8 @@ export interface TailOptions {
 }
 
 const DEFAULT_POLL_MS = 250
+/** How soon the lanes are read again while found records are held (see heldBack). */
+const SETTLE_MS = 100
 
 /**
  * The message for lane names that no folder has, listing those that exist: an error, or with `waiting` (following)
@@ -160,9 +162,13 @@ async function followLanes(
 ): Promise<void> {
   const dedupes = new Map<string, RecordDedupe>()
   for (const start of starts) if (start.dedupe !== undefined) dedupes.set(start.name, start.dedupe)
+  // Records found by the last poll, printed after the next one (see heldBack).
+  let held: FollowedRecord[] = []
   while (!printer.done) {
     await printer.flush()
-    const { records, more } = await follower.poll()
+    const { records: found, more } = await follower.poll()
+    const { records, rest } = heldBack(held, found)
+    held = rest
     // Lanes and folders are polled one after another: order what they gave by time (a stable sort).
     records.sort((a, b) => (a.record.time < b.record.time ? -1 : a.record.time > b.record.time ? 1 : 0))
     for (const { record, group, lane } of records) {
@@ -178,9 +184,27 @@ async function followLanes(
     for (const name of dedupes.keys()) if (!follower.isFollowed(name)) dedupes.delete(name)
     if (!more) {
       await printer.flush()
-      await printer.pause(pollMs)
+      await printer.pause(held.length > 0 ? SETTLE_MS : pollMs)
     }
   }
+}
+
+/**
+ * What to print after a poll: the records held from the one before, with what this poll found that is older than
+ * the newest of them; the rest is held until the next poll. A writer appends to its lanes one after another, and
+ * a reader may even see part of one write: a poll falling in between finds a record in one lane but not an older
+ * one in another. Held once, a record is printed after the older ones its writer wrote with it.
+ */
+function heldBack(
+  held: FollowedRecord[],
+  found: FollowedRecord[],
+): { records: FollowedRecord[]; rest: FollowedRecord[] } {
+  if (held.length === 0) return { records: [], rest: found }
+  let newest = Number.NEGATIVE_INFINITY
+  for (const { record } of held) if (record.time > newest) newest = record.time
+  const rest: FollowedRecord[] = []
+  for (const entry of found) (entry.record.time <= newest ? held : rest).push(entry)
+  return { records: held, rest }
 }
 
 /** The readers of a folder's chosen lanes, and the dedupe its merge needs (none for a single lane read once). */
