@@ -196,65 +196,49 @@ function asConfigError(error: unknown): LanesConfigError {
  * read), and one that throws while being read is reported as a {@link LanesConfigError} naming the option.
  */
 function readOptions(input: unknown): Record<string, unknown> {
-  let plain: boolean
-  try {
-    plain = isPlainObject(input)
-  } catch (error) {
-    throw unreadable('options', error)
-  }
-  if (!plain) throw new LanesConfigError('options', 'must be an object', input)
+  if (!read('options', () => isPlainObject(input)))
+    throw new LanesConfigError('options', 'must be an object', input)
   return copyData(input, 'options', 0) as Record<string, unknown>
 }
 
 function copyData(value: unknown, option: string, depth: number): unknown {
-  let isArray: boolean
-  let isObject: boolean
-  try {
-    isArray = Array.isArray(value)
-    isObject = !isArray && isPlainObject(value)
-  } catch (error) {
-    throw unreadable(option, error)
-  }
+  const isArray = read(option, () => Array.isArray(value))
+  const isObject = !isArray && read(option, () => isPlainObject(value))
   if (depth >= COPY_DEPTH || !(isArray || isObject)) return value
   const source = value as Record<string, unknown>
-  const path = (key: string) => (depth === 0 ? key : `${option}.${key}`)
   if (isArray) {
-    let length: number
-    try {
-      length = (source as unknown as unknown[]).length
-    } catch (error) {
-      throw unreadable(option, error)
-    }
+    const length = read(option, () => (source as unknown as unknown[]).length)
     const copy: unknown[] = []
-    for (let i = 0; i < length; i++) {
-      let item: unknown
-      try {
-        item = source[i]
-      } catch (error) {
-        throw unreadable(option, error)
-      }
-      copy.push(copyData(item, option, depth + 1))
-    }
+    for (let i = 0; i < length; i++)
+      copy.push(
+        copyData(
+          read(option, () => source[i]),
+          option,
+          depth + 1,
+        ),
+      )
     return copy
-  }
-  let keys: string[]
-  try {
-    keys = Object.keys(source)
-  } catch (error) {
-    throw unreadable(option, error)
   }
   // A null prototype: a '__proto__' key stays an ordinary property, as JSON.parse makes it.
   const copy: Record<string, unknown> = Object.create(null)
-  for (const key of keys) {
-    let item: unknown
-    try {
-      item = source[key]
-    } catch (error) {
-      throw unreadable(path(key), error)
-    }
-    copy[key] = copyData(item, path(key), depth + 1)
+  for (const key of read(option, () => Object.keys(source))) {
+    const path = depth === 0 ? key : `${option}.${key}`
+    copy[key] = copyData(
+      read(path, () => source[key]),
+      path,
+      depth + 1,
+    )
   }
   return copy
+}
+
+/** `get()`, with anything it throws (a getter, a proxy trap) reported as the option `option` being unreadable. */
+function read<T>(option: string, get: () => T): T {
+  try {
+    return get()
+  } catch (error) {
+    throw unreadable(option, error)
+  }
 }
 
 function unreadable(option: string, error: unknown): LanesConfigError {
