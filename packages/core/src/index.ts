@@ -85,6 +85,7 @@ export {
   type ResolvedLanesOptions,
   type ResolvedRetention,
   type RetentionOptions,
+  readOption,
   readPlainOptions,
   resolveOptions,
   thrownMessage,

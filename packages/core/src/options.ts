@@ -196,23 +196,23 @@ function asConfigError(error: unknown): LanesConfigError {
  * read), and one that throws while being read is reported as a {@link LanesConfigError} naming the option.
  */
 function readOptions(input: unknown): Record<string, unknown> {
-  if (!read('options', () => isPlainObject(input)))
+  if (!readOption('options', () => isPlainObject(input)))
     throw new LanesConfigError('options', 'must be an object', input)
   return copyData(input, 'options', 0) as Record<string, unknown>
 }
 
 function copyData(value: unknown, option: string, depth: number): unknown {
-  const isArray = read(option, () => Array.isArray(value))
-  const isObject = !isArray && read(option, () => isPlainObject(value))
+  const isArray = readOption(option, () => Array.isArray(value))
+  const isObject = !isArray && readOption(option, () => isPlainObject(value))
   if (depth >= COPY_DEPTH || !(isArray || isObject)) return value
   const source = value as Record<string, unknown>
   if (isArray) {
-    const length = read(option, () => (source as unknown as unknown[]).length)
+    const length = readOption(option, () => (source as unknown as unknown[]).length)
     const copy: unknown[] = []
     for (let i = 0; i < length; i++)
       copy.push(
         copyData(
-          read(option, () => source[i]),
+          readOption(option, () => source[i]),
           option,
           depth + 1,
         ),
@@ -221,10 +221,10 @@ function copyData(value: unknown, option: string, depth: number): unknown {
   }
   // A null prototype: a '__proto__' key stays an ordinary property, as JSON.parse makes it.
   const copy: Record<string, unknown> = Object.create(null)
-  for (const key of read(option, () => Object.keys(source))) {
+  for (const key of readOption(option, () => Object.keys(source))) {
     const path = depth === 0 ? key : `${option}.${key}`
     copy[key] = copyData(
-      read(path, () => source[key]),
+      readOption(path, () => source[key]),
       path,
       depth + 1,
     )
@@ -232,8 +232,16 @@ function copyData(value: unknown, option: string, depth: number): unknown {
   return copy
 }
 
-/** `get()`, with anything it throws (a getter, a proxy trap) reported as the option `option` being unreadable. */
-function read<T>(option: string, get: () => T): T {
+/**
+ * `get()`, with anything it throws (a getter, a proxy trap) reported as a {@link LanesConfigError} saying that the
+ * option `option` cannot be read.
+ *
+ * @example
+ * ```ts
+ * const transform = readOption('format', () => format.transform)
+ * ```
+ */
+export function readOption<T>(option: string, get: () => T): T {
   try {
     return get()
   } catch (error) {

@@ -5,9 +5,9 @@ import {
   LanesConfigError,
   type LanesOptions,
   type ResolvedLanesOptions,
+  readOption,
   readPlainOptions,
   resolveOptions,
-  thrownMessage,
 } from '@loglanes/core'
 import type { Format } from 'logform'
 import TransportStream from 'winston-transport'
@@ -180,12 +180,7 @@ export class LanesTransport extends TransportStream {
 
 /** A winston format is an object with a `transform` function (`winston.format.json()`, `combine(...)`). */
 function checkFormat(format: object): Format {
-  let transform: unknown
-  try {
-    transform = (format as { transform?: unknown }).transform
-  } catch (error) {
-    throw new LanesConfigError('format', 'must be readable data (reading it threw)', thrownMessage(error))
-  }
+  const transform = readOption('format', () => (format as { transform?: unknown }).transform)
   if (typeof transform !== 'function') {
     throw new LanesConfigError(
       'format',
