@@ -1,7 +1,14 @@
 import pino, { type Logger, type StreamEntry } from 'pino'
 import pretty from 'pino-pretty'
-import { type Backend, type BackendLogger, type BackendSettings, moreVerbose } from './backend.js'
+import {
+  type Backend,
+  type BackendLogger,
+  type BackendSettings,
+  FACADE_LEVELS,
+  moreVerbose,
+} from './backend.js'
 import { LEVEL_COLORS } from './consoleColors.js'
+import type { LevelName } from './facadeTypes.js'
 import { WorkerFailedError } from './workerFailedError.js'
 
 /** thread-stream, with what its types leave out. */
@@ -17,7 +24,7 @@ type WorkerStream = ReturnType<typeof pino.transport> & {
  */
 export function pinoBackend(settings: BackendSettings): Backend {
   const transport = pino.transport({ target: '@loglanes/pino', options: settings.lanes }) as WorkerStream
-  const worker = watchWorker(transport)
+  const worker = watchWorker(transport, settings.level)
   const streams: StreamEntry[] = [{ level: settings.level, stream: transport }]
   const console = settings.console
   let consoleStream: NodeJS.WritableStream | undefined
@@ -57,14 +64,14 @@ interface WorkerState {
   /** The error that flush and shutdown reject with, once the worker has failed. */
   failed(): WorkerFailedError | undefined
   /** Called for each record logged: counts the ones a failed worker will never write. */
-  logged(): void
+  logged(level: LevelName): void
 }
 
 /**
  * Listens for the worker's failure: without a listener, thread-stream's 'error' event would crash the process.
  * The failure is reported once, as a process warning (`LOGLANES_WORKER_FAILED`).
  */
-function watchWorker(transport: WorkerStream): WorkerState {
+function watchWorker(transport: WorkerStream, fileLevel: LevelName): WorkerState {
   const count = { dropped: 0 }
   let failure: WorkerFailedError | undefined
   let warned = false
@@ -84,8 +91,10 @@ function watchWorker(transport: WorkerStream): WorkerState {
   })
   return {
     failed,
-    logged: () => {
-      if (transport.writableErrored !== null) count.dropped++
+    logged: (level) => {
+      // Records below the files' level (kept for the console) were never going to the worker.
+      if (transport.writableErrored !== null && FACADE_LEVELS[level] <= FACADE_LEVELS[fileLevel])
+        count.dropped++
     },
   }
 }
@@ -112,7 +121,7 @@ function flushTransport(transport: WorkerStream, worker: WorkerState): Promise<v
 function bind(logger: Logger, worker: WorkerState): BackendLogger {
   return {
     write(level, fields, message) {
-      worker.logged()
+      worker.logged(level)
       if (fields === undefined) logger[level](message as string)
       else logger[level](fields, message)
     },
