@@ -117,12 +117,7 @@ export class LineScanner {
    */
   scan(text: string, start: number, end: number): boolean {
     this.beginChunk(text)
-    if (this.scanPinoLine(text, start, end)) return true
-    this.level = undefined
-    this.time = undefined
-    this.domain = undefined
-    this.domainSlot = MAX_DOMAIN_SLOTS
-    return this.scanObject(text, start, end)
+    return this.scanPinoLine(text, start, end) || this.scanObject(text, start, end)
   }
 
   /**
@@ -133,15 +128,7 @@ export class LineScanner {
   scanNext(text: string, start: number): number {
     if (text !== this.swept) throw new Error('LineScanner.scanNext: call beginChunk(text) first')
     const newline = text.indexOf('\n', start)
-    if (this.scanPinoLine(text, start, newline)) {
-      this.read = true
-      return newline
-    }
-    this.level = undefined
-    this.time = undefined
-    this.domain = undefined
-    this.domainSlot = MAX_DOMAIN_SLOTS
-    this.read = this.scanObject(text, start, newline)
+    this.read = this.scanPinoLine(text, start, newline) || this.scanObject(text, start, newline)
     return newline
   }
 
@@ -321,6 +308,10 @@ export class LineScanner {
 
   /** The general path: a walk over the top-level object. */
   private scanObject(text: string, start: number, end: number): boolean {
+    this.level = undefined
+    this.time = undefined
+    this.domain = undefined
+    this.domainSlot = MAX_DOMAIN_SLOTS
     let p = skipSpace(text, start, end)
     if (p >= end || text.charCodeAt(p) !== OPEN_BRACE) return false
     p = skipSpace(text, p + 1, end)
