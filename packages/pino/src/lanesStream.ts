@@ -33,9 +33,8 @@ export class LanesStream extends Writable {
   private readonly domainKey: string
   private readonly text: boolean
   private carry = ''
-  /** Where each chunk is encoded (see encode), and the length of the last one. */
+  /** Where each chunk is encoded (see encode). */
   private scratch: Buffer = Buffer.allocUnsafe(0)
-  private encoded = 0
   private messageKey = 'msg'
   private errorKey = 'err'
   /**
@@ -180,8 +179,8 @@ export class LanesStream extends Writable {
    * bytes pair up one to one; the byte search is skipped when the chunk is ASCII and the offsets coincide.
    */
   private routeJsonLines(chunk: string, start: number, last: number): void {
-    const bytes = this.encode(chunk)
-    const byteLength = this.encoded
+    const byteLength = this.encode(chunk)
+    const bytes = this.scratch
     // A plain Uint8Array view: its subarray() is much cheaper than Buffer's, and lanes copy from it per line.
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset, byteLength)
     const ascii = byteLength === chunk.length
@@ -202,12 +201,12 @@ export class LanesStream extends Writable {
   }
 
   /**
-   * Encodes `chunk` into one reused buffer (its length in {@link encoded}): every line is copied out before the
-   * chunk is done, and a fresh 4 MiB buffer per chunk would pile up outside the heap until a GC. Sized for what
-   * log text is, nearly all ASCII, and grown once when a chunk does not fit: the 3 bytes per UTF-16 unit that
-   * UTF-8 may take would reserve 12 MiB for pino's 4 MiB chunks, which costs a garbage collection to allocate.
+   * Encodes `chunk` into one reused buffer, {@link scratch}, and returns its length in bytes: every line is copied
+   * out before the chunk is done, and a fresh 4 MiB buffer per chunk would pile up outside the heap until a GC.
+   * Sized for what log text is, nearly all ASCII, and grown once when a chunk does not fit: the 3 bytes per UTF-16
+   * unit that UTF-8 may take would reserve 12 MiB for pino's 4 MiB chunks, which costs a garbage collection.
    */
-  private encode(chunk: string): Buffer {
+  private encode(chunk: string): number {
     if (this.scratch.length < chunk.length + 4)
       this.scratch = Buffer.allocUnsafe(Math.max(chunk.length + (chunk.length >> 3) + 4, 65_536))
     let written = this.scratch.write(chunk, 0, 'utf8')
@@ -216,8 +215,7 @@ export class LanesStream extends Writable {
       this.scratch = Buffer.allocUnsafe(chunk.length * 3 + 4)
       written = this.scratch.write(chunk, 0, 'utf8')
     }
-    this.encoded = written
-    return this.scratch
+    return written
   }
 
   /**
