@@ -13,8 +13,8 @@
  * @packageDocumentation
  */
 
-import { Writable } from 'node:stream'
-import { type MessagePort, parentPort } from 'node:worker_threads'
+import type { Writable } from 'node:stream'
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import { flushOnExit, LaneRouter, type LanesOptions, resolveOptions } from '@loglanes/core'
 import { LanesStream, type PinoConfig } from './lanesStream.js'
 import { PINO_LEVELS } from './pinoRecord.js'
@@ -28,17 +28,27 @@ export { LevelLabels, PINO_LEVELS, RecordTimes } from './pinoRecord.js'
  * The transport factory pino loads in its worker thread: validates the options (throwing `LanesConfigError`,
  * which pino reports to the application) and returns the stream pino writes to.
  *
+ * In pino's worker, invalid options reach the application the same way in every mode (a single `target`,
+ * `targets` with or without a per-target `level` or `dedupe`, a `pipeline`): the worker fails to start, and the
+ * transport pino returned emits `'error'` with the `LanesConfigError` message, which crashes an application that
+ * does not listen, as pino's own transports do.
+ *
  * @param options - the shared loglanes options; pino adds `levels` (its custom levels) for a single target.
- * @throws LanesConfigError for invalid options or an unusable `dir` (in pino's worker: the returned stream fails
- *   with it, which pino reports as the transport's 'error' event).
+ * @throws LanesConfigError for invalid options or an unusable `dir`.
+ * @example
+ * ```js
+ * const transport = pino.transport({ targets: [{ target: '@loglanes/pino', options: { dir: 'logs' } }] })
+ * transport.on('error', (error) => console.error('logging is off:', error.message))
+ * const logger = pino(transport)
+ * ```
  */
 export default async function lanesTransport(options: LanesOptions = {}): Promise<Writable> {
   let router: LaneRouter
   try {
     router = new LaneRouter(resolveOptions(options, { levels: PINO_LEVELS }))
   } catch (error) {
-    if (parentPort === null) throw error
-    return failedStream(error as Error)
+    if (parentPort !== null) markThreadStreamFailed()
+    throw error
   }
   const stream = new LanesStream(router, parentPort !== null)
   // If the worker dies of an uncaught exception, thread-stream calls process.exit(1): write what was received.
@@ -47,24 +57,27 @@ export default async function lanesTransport(options: LanesOptions = {}): Promis
   return stream
 }
 
+/** Where thread-stream (`lib/indexes.js`) keeps the write and read positions of its shared buffer. */
+const WRITE_INDEX = 4
+const READ_INDEX = 8
+const FAILED = -2
+
 /**
- * In pino's worker, a factory that throws leaves the main thread's `end()` and exit flush waiting 10 s for a
- * worker that is gone. A stream that fails instead makes thread-stream mark its buffer failed at once and pass
- * the error on: the application gets the `LanesConfigError` as the transport's 'error' event without a stall.
+ * Why a factory that fails throws, and what this adds. A returned stream that fails is heard only in a single
+ * target: in `targets` and pipelines, pino's worker never listens to one target's stream, and the error was lost.
+ * A throw fails the whole worker in every mode: thread-stream posts the error to the main thread, where the
+ * transport emits it. But the worker then exits, and a main thread already blocked in a flush (an app that calls
+ * `process.exit()` at once) would wait 10 s for a reader that is gone. This marks the shared buffer failed first,
+ * as thread-stream itself does when a stream fails, so such a flush fails at once instead.
  */
-function failedStream(error: Error): Writable {
-  const stream = new Writable({ write: (_chunk, _encoding, callback) => callback() })
-  stream.on('newListener', function onListener(event: string) {
-    if (event !== 'error') return
-    stream.off('newListener', onListener)
-    // Right after thread-stream's listener is attached, and before it tells the app the worker is ready: the app
-    // stays alive until then, so even a short-lived one receives the error.
-    queueMicrotask(() => {
-      stream.emit('error', error)
-      stream.destroy()
-    })
-  })
-  return stream
+function markThreadStreamFailed(): void {
+  const stateBuf = (workerData as { stateBuf?: unknown } | null)?.stateBuf
+  if (!(stateBuf instanceof SharedArrayBuffer) || stateBuf.byteLength < (READ_INDEX + 1) * 4) return
+  const state = new Int32Array(stateBuf)
+  for (const index of [WRITE_INDEX, READ_INDEX]) {
+    Atomics.store(state, index, FAILED)
+    Atomics.notify(state, index)
+  }
 }
 
 /** How long lines wait for pino's config before they are routed with the levels known so far. */
