@@ -147,7 +147,7 @@ describe('LaneRouter', () => {
     const r = router(dir, { domains: ['app', 'db'], levelFiles: false })
     r.on('laneError', (event) => errors.push(event))
     r.on('laneRecovered', (event) => recovered.push(event.lane))
-    // db.log is a folder: every open of the lane fails with EISDIR.
+    // db.log is a folder: not a file loglanes made, so every open of the lane is refused.
     mkdirSync(join(dir, '2026-11-20', 'db.log'), { recursive: true })
     for (let n = 0; n < 1000; n++) {
       r.route(T, 'info', 'app', line('info', 'app', n))
@@ -158,7 +158,8 @@ describe('LaneRouter', () => {
     expect(readLines(join(dir, '2026-11-20/app.log'))).toHaveLength(1000)
     expect(errors).toHaveLength(1)
     expect(errors[0]!.lane).toBe('db')
-    expect(errors[0]!.error.code).toBe('EISDIR')
+    expect(errors[0]!.error.code).toBe('EFTYPE')
+    expect(errors[0]!.error.message).toMatch(/^a folder is there, not a file loglanes made/)
     // The cause goes away: the lane writes every kept line on its next retry.
     rmSync(join(dir, '2026-11-20', 'db.log'), { recursive: true })
     await waitFor(() => recovered.length === 1)

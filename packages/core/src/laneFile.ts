@@ -1,4 +1,14 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs'
+import { fstatSync, openSync, readSync, writeSync, writevSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  closeQuietly,
+  enterFolderSync,
+  entryOf,
+  explainRefusal,
+  foreignEntry,
+  foreignKind,
+  LANE_FILE_FLAGS,
+} from './ownFiles.js'
 
 /** What a lane file needs from its owner: file modes and where to report trouble. */
 export interface LaneFileHost {
@@ -16,15 +26,20 @@ const FIRST_CAPACITY = 16 * 1024
 const MAX_FAILING_BYTES = 32 * 1024 * 1024
 /** Times a batch is written again to a new file when its file was removed under it, before the lane fails. */
 const MAX_REWRITES = 3
+/** Writes in a row that leave only part of a record before the lane counts as failing (a nearly full disk). */
+const MAX_STALLS = 2
+/** Looks at a file's end, each after waiting for writes in progress, before a missing line break counts as a fragment. */
+const MAX_LOOKS = 3
 const FIRST_RETRY_MS = 50
 const MAX_RETRY_MS = 2_000
-const OPEN_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT
 const EMPTY = Buffer.alloc(0)
+/** Written before a batch when the file does not end a line (a killed writer or a full disk left a fragment). */
+const LINE_BREAK = Buffer.from('\n')
 const NEWLINE = 10
 const SPACE = 32
 
 /**
- * One lane file (`<folder>/<lane>.log`): opened on its first write, appended with `O_APPEND` in whole batches
+ * One lane file (`<dir>/<folder>/<lane>.log`): opened on its first write, appended with `O_APPEND` in whole batches
  * of whole records, so lines from several processes never interleave.
  *
  * Records are encoded (or copied, for byte input) straight into one growing buffer per lane, so a batch costs
@@ -32,6 +47,14 @@ const SPACE = 32
  * nothing is ever in flight, so a flush at process exit is complete. A failing write keeps its bytes, reports
  * once, and retries by reopening the path with backoff until the cause goes away. A file deleted while open
  * (its folder removed by a cleanup job) is noticed after each batch and made again with that batch in it.
+ *
+ * Only a file loglanes made is ever written: the folder is entered and the file opened without following a link
+ * or waiting on a FIFO, and what was opened must be a regular file with one link, owned by this user. Anything
+ * else in its place makes the lane fail (reported, records kept and retried), and is left as it is.
+ *
+ * Every batch starts on a fresh line: when the file does not end with a line break (a writer was killed, or the
+ * disk filled, in the middle of a line), one is written in the same `writev(2)` before the batch. A record cut
+ * short by a full disk is written again whole on the next attempt, never completed from the middle.
  */
 export class LaneFile {
   private fd = -1
@@ -46,16 +69,34 @@ export class LaneFile {
   private retryDelay = FIRST_RETRY_MS
   private droppedRecords = 0
   private closed = false
+  /**
+   * The file's size right after this process's last batch, when nothing else was written after it: the file then
+   * ends with that batch's line break, and the next batch need not read the last byte. -1 when unknown.
+   */
+  private knownEnd = -1
+  /** The file's size as the last {@link endsLine} saw it. */
+  private size = 0
+  /** Room for the file's last byte, read by {@link endsLine}. */
+  private readonly lastByte = Buffer.alloc(1)
+  /** The open file had no name left after the last write (its folder or itself was deleted). */
+  private unlinked = false
+  /** Folder holding the file. */
+  readonly folder: string
+  /** Path of the file. */
+  readonly path: string
 
   constructor(
     /** The lane name (file stem). */
     readonly lane: string,
-    /** Folder holding the file. */
-    readonly folder: string,
-    /** Absolute path of the file. */
-    readonly path: string,
+    /** The base folder (`dir`): the user's own path. */
+    private readonly dir: string,
+    /** The interval folder's name in `dir`, '' for files directly in `dir`. */
+    private readonly folderName: string,
     private readonly host: LaneFileHost,
-  ) {}
+  ) {
+    this.folder = folderName === '' ? dir : join(dir, folderName)
+    this.path = join(this.folder, `${lane}.log`)
+  }
 
   /** True when some accepted record is not yet in the file descriptor. */
   get pending(): boolean {
@@ -173,12 +214,13 @@ export class LaneFile {
    * Writes `buffer[0, size)` and makes sure it landed in a file that still exists: when the file was removed
    * while open (a cleanup job deleted the folder), the bytes went nowhere, so the folder and file are made again
    * and the whole buffer is written there. Lines are lost only if they were already in the file when it was
-   * removed. Returns the bytes kept in a linked file; fewer than `size` after a failure (already handled).
+   * removed. Returns the bytes of whole records kept in a linked file; fewer than `size` after a failure
+   * (already handled), the rest starting with the record that was cut.
    */
   private writeKept(buffer: Buffer, size: number): number {
     for (let attempt = 0; ; attempt++) {
-      const written = this.writeWhole(buffer, size)
-      if (written < size || !this.removed()) return written
+      const written = this.writeRecords(buffer, size)
+      if (written < size || !this.unlinked) return written
       this.closeFd()
       if (attempt === MAX_REWRITES) {
         this.fail(Object.assign(new Error('the file keeps being removed while written'), { code: 'ENOENT' }))
@@ -188,50 +230,107 @@ export class LaneFile {
     }
   }
 
-  /** Loops over partial writes (a signal, a nearly full disk); the bytes written before any failure. */
-  private writeWhole(buffer: Buffer, size: number): number {
+  /**
+   * Writes whole records, each `write(2)` starting on a fresh line. A short write (a nearly full disk) is not
+   * completed from the middle: the record it cut is written again whole, after a line break, by the next
+   * `write(2)`. Returns the bytes of records written whole before a failure (already handled), or `size`.
+   */
+  private writeRecords(buffer: Buffer, size: number): number {
     let done = 0
+    let stalls = 0
     while (done < size) {
-      const written = this.writeOut(buffer, done, size - done)
+      const written = this.writeFresh(buffer, done, size - done)
       if (written < 0) break
-      done += written
+      if (written === size - done) return size
+      // Cut short: keep what ends a record; the record it cut goes again, whole.
+      const kept = recordsEnd(buffer, done, done + written, size)
+      if (kept > done) stalls = 0
+      else if (++stalls === MAX_STALLS) {
+        this.fail(Object.assign(new Error('the disk takes only part of a record'), { code: 'ENOSPC' }))
+        break
+      }
+      done = kept
     }
     return done
   }
 
-  /** True when the open file has no name left (its folder or itself was deleted). One `fstat` per batch. */
-  private removed(): boolean {
+  /**
+   * One `write(2)` of `buffer[offset, offset + size)` (whole records), preceded in the same `writev(2)` by a line
+   * break when the file does not end with one. Notes whether the file lost its name meanwhile. Returns the bytes
+   * of the buffer written, or -1 after a failure has been handled.
+   */
+  private writeFresh(buffer: Buffer, offset: number, size: number): number {
+    let total: number
+    let fresh: boolean
     try {
-      return fstatSync(this.fd).nlink === 0
-    } catch {
-      return false
-    }
-  }
-
-  /** One `write(2)` of `buffer[offset, offset + size)`; the bytes written, or -1 after a failure has been handled. */
-  private writeOut(buffer: Buffer, offset: number, size: number): number {
-    let written: number
-    try {
-      written = writeSync(this.fd, buffer, offset, size)
+      fresh = this.endsLine()
+      const before = this.size
+      const bytes = buffer.subarray(offset, offset + size)
+      total = fresh ? writeSync(this.fd, bytes) : writevSync(this.fd, [LINE_BREAK, bytes])
+      const after = fstatSync(this.fd)
+      this.unlinked = after.nlink === 0
+      // The file ends with this batch's line break unless another process appended since (its size tells).
+      this.knownEnd = total === size + (fresh ? 0 : 1) && after.size === before + total ? after.size : -1
     } catch (error) {
+      this.knownEnd = -1
       this.fail(error as NodeJS.ErrnoException)
       return -1
     }
-    if (written === 0) {
+    if (total === 0) {
       this.fail(Object.assign(new Error('write(2) wrote nothing'), { code: 'EAGAIN' }))
       return -1
     }
-    return written
+    return fresh ? total : total - 1
   }
 
+  /**
+   * True when the file ends with a line break (or is empty), leaving its size in {@link size}: an `fstat`, and a
+   * `pread(2)` of the last byte unless this process wrote last. A missing line break may be another process's
+   * write in progress (its size grows page by page): a write of nothing waits for it, as it takes the file's write
+   * lock, and the end is read again. Only a stable end without a line break is a fragment left behind.
+   */
+  private endsLine(): boolean {
+    let size = fstatSync(this.fd).size
+    for (let look = 0; ; look++) {
+      this.size = size
+      if (size === 0 || size === this.knownEnd) return true
+      if (readSync(this.fd, this.lastByte, 0, 1, size - 1) === 1 && this.lastByte[0] === NEWLINE) return true
+      if (look === MAX_LOOKS) return false
+      writeSync(this.fd, EMPTY, 0, 0)
+      const settled = fstatSync(this.fd).size
+      if (settled === size) return false
+      size = settled
+    }
+  }
+
+  /**
+   * Opens the lane file, never through a link and never waiting on a FIFO: the folder is entered by descriptor
+   * and the file opened in it, then checked to be a regular file with one link, owned by this user.
+   */
   private open(): boolean {
+    let folderFd = -1
     try {
-      mkdirSync(this.folder, { recursive: true, mode: this.host.dirMode })
-      this.fd = openSync(this.path, OPEN_FLAGS, this.host.fileMode)
+      folderFd = enterFolderSync(this.dir, this.folderName, this.host.dirMode)
+      let fd: number
+      try {
+        fd = openSync(entryOf(folderFd, this.folder, `${this.lane}.log`), LANE_FILE_FLAGS, this.host.fileMode)
+      } catch (error) {
+        throw explainRefusal(error, this.path)
+      }
+      const kind = foreignKind(fstatSync(fd))
+      if (kind !== undefined) {
+        closeQuietly(fd)
+        throw foreignEntry(this.path, kind)
+      }
+      this.fd = fd
+      this.knownEnd = -1
+      this.unlinked = false
       return true
     } catch (error) {
       this.fail(error as NodeJS.ErrnoException)
       return false
+    } finally {
+      if (folderFd >= 0) closeQuietly(folderFd)
     }
   }
 
@@ -278,15 +377,7 @@ export class LaneFile {
     let count = 0
     for (const bytes of [...this.held, this.batch.subarray(0, this.length)]) {
       for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) {
-        if (
-          !(
-            bytes[i + 1] === SPACE &&
-            bytes[i + 2] === SPACE &&
-            bytes[i + 3] === SPACE &&
-            bytes[i + 4] === SPACE
-          )
-        )
-          count++
+        if (!startsContinuation(bytes, i + 1)) count++
       }
     }
     return count
@@ -294,11 +385,24 @@ export class LaneFile {
 
   private closeFd(): void {
     if (this.fd < 0) return
-    try {
-      closeSync(this.fd)
-    } catch {
-      // The descriptor is gone either way; nothing to keep.
-    }
+    closeQuietly(this.fd)
     this.fd = -1
   }
+}
+
+/**
+ * Where the records written whole end in `buffer[from, cut)`, a write cut at `cut`: just after the last line break
+ * that ends a record (a line break followed by an indented stack line is inside a record). `from` when none did.
+ */
+function recordsEnd(buffer: Buffer, from: number, cut: number, size: number): number {
+  for (let i = buffer.lastIndexOf(NEWLINE, cut - 1); i >= from; i = buffer.lastIndexOf(NEWLINE, i - 1)) {
+    if (i + 1 >= size || !startsContinuation(buffer, i + 1)) return i + 1
+    if (i === 0) break
+  }
+  return from
+}
+
+/** True when the line at `at` is an indented stack line, the continuation of the record before it. */
+function startsContinuation(bytes: Uint8Array, at: number): boolean {
+  return bytes[at] === SPACE && bytes[at + 1] === SPACE && bytes[at + 2] === SPACE && bytes[at + 3] === SPACE
 }

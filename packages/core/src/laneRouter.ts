@@ -367,7 +367,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
       let file = folder.files[index]
       if (file === undefined) {
         const lane = this.laneSets.names[index]!
-        file = new LaneFile(lane, folder.path, join(folder.path, `${lane}.log`), this)
+        file = new LaneFile(lane, this.options.dir, folder.name, this)
         folder.files[index] = file
       }
       return file
