@@ -83,7 +83,7 @@ describe('LanesStream', () => {
     )
   })
 
-  it('places records by epoch ms, epoch seconds, ISO time and a later duplicate time key', async () => {
+  it("places records by epoch ms, epoch seconds, ISO time, and pino's own time before a later time field", async () => {
     const dir = tempDir()
     const s = stream(dir, { levelFiles: false })
     const day = 86_400_000
@@ -92,16 +92,16 @@ describe('LanesStream', () => {
         `{"level":30,"time":${T0},"domain":"db"}`,
         `{"level":30,"time":${Math.floor((T0 + day) / 1000)},"domain":"db"}`,
         `{"level":30,"time":"${new Date(T0 + 2 * day).toISOString()}","domain":"db"}`,
+        // A field the app calls time (logger.info({ time }, ...)) comes after pino's own: the first one counts.
         `{"level":30,"time":${T0},"domain":"db","time":${T0 + 3 * day}}`,
         '',
       ].join('\n'),
     )
     await end(s)
     expect(lineCounts(dir)).toEqual({
-      '2026-11-20/db.log': 1,
+      '2026-11-20/db.log': 2,
       '2026-11-21/db.log': 1,
       '2026-11-22/db.log': 1,
-      '2026-11-23/db.log': 1,
     })
   })
 

@@ -305,7 +305,10 @@ export class LanesStream extends Writable {
     return text === undefined ? this.times.ofNumber(this.scanner.timeNumber) : this.times.timeOf(text)
   }
 
-  /** The slow path: a line the scanner declined (escapes, not an object) is read with JSON.parse, or as text. */
+  /**
+   * The slow path: a line the scanner declined, not a JSON object (read with JSON.parse only as a safety net: the
+   * walk reads every object), is routed as it is, by now, to the default domain.
+   */
   private routeParsed(content: string, line: Uint8Array): void {
     const record = parseObject(content)
     if (record === undefined && content.trim() === '') return
@@ -324,9 +327,14 @@ export class LanesStream extends Writable {
       this.router.routeText(Number.NaN, '', undefined, content)
       return
     }
-    const { messageKey, errorKey } = this
+    const { messageKey, errorKey, scanner } = this
+    // The folder and the timestamp shown come from pino's own time, the line's first `time` (see LineScanner):
+    // JSON.parse keeps the last one, which may be a field the app logged. That field stays among the fields.
+    const scanned = scanner.scan(content, 0, content.length)
+    const time = scanned ? this.scannedTime() : this.times.timeOf(numberOrString(record.time))
     const fields: Record<string, unknown> = { ...record }
-    for (const key of ['level', 'time', messageKey, this.domainKey]) delete fields[key]
+    for (const key of ['level', messageKey, this.domainKey]) delete fields[key]
+    if (!scanned || record.time === scanner.time) delete fields.time
     let stack: string | undefined
     const error = record[errorKey]
     if (
@@ -340,7 +348,7 @@ export class LanesStream extends Writable {
     }
     const message = record[messageKey]
     this.router.routeText(
-      this.times.timeOf(numberOrString(record.time)),
+      time,
       this.labels.labelOf(numberOrString(record.level)),
       record[this.domainKey],
       message === undefined ? '' : typeof message === 'string' ? message : JSON.stringify(message),

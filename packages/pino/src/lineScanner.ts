@@ -36,15 +36,28 @@ const PINO_PREFIX = '{"level":'
 const TIME_KEY = ',"time":'
 
 /**
- * Finds the top-level `level`, `time` and domain fields of one JSON line without parsing the whole line, agreeing
- * with `JSON.parse` on every valid line (duplicate keys: the last one wins).
+ * Finds the top-level `level`, `time` and domain fields of one JSON line without parsing the whole line.
+ *
+ * Duplicate keys: for `level` and the domain the last one wins, as with `JSON.parse` (an explicit field overrides
+ * a child binding); for `time` the **first** one wins. pino writes its own time right after the level
+ * (`{"level":30,"time":1764…,`), before any binding or field, so a field the app happens to call `time`
+ * (`logger.info({ time: 5 }, 'query took 5 ms')`) never moves a record to another folder. A line with no `time`
+ * there (pino's `timestamp: false`, or a timestamp under another key) takes its first top-level `time`, if any.
  *
  * Lines as pino writes them (`{"level":30,"time":…,` then fields) take a fast path: the prefix is read in place,
  * and a few string searches (memchr-fast, unlike a regular expression's per-character loop) find the domain key
- * and anything that needs a closer look: an escape, a second `level`, `time` or domain key at any depth, an object
- * opened before the domain key. Every other line is walked token by token. When a relevant key or value holds an
- * escape sequence, or the line is not a JSON object, `scan` returns false and the caller falls back to
- * `JSON.parse`. Results are left in fields of the scanner.
+ * and anything that needs a closer look: an escape, a second `level` or domain key at any depth, an object opened
+ * before the domain key. Every other line is walked token by token; keys and relevant values holding escape
+ * sequences are decoded there. `scan` returns false only when the line is not a JSON object (the caller then
+ * routes it as it is). Results are left in fields of the scanner.
+ *
+ * @example
+ * ```ts
+ * const scanner = new LineScanner('domain')
+ * const line = '{"level":30,"time":1764000000000,"domain":"db","time":5,"msg":"query took 5 ms"}'
+ * scanner.scan(line, 0, line.length) // true
+ * scanner.time // 1764000000000: pino's own, not the field
+ * ```
  */
 export class LineScanner {
   /** The `level` value: a number, a string label, or undefined when absent or of another type. */
@@ -85,9 +98,8 @@ export class LineScanner {
   private backslashAt = -1
   private keyFrom = 0
   private keyAt = -1
-  /** The opening quote of a `"level"` and of a `"time"` found in the swept chunk (by the last line's search), or -1. */
+  /** The opening quote of a `"level"` found in the swept chunk (by the last line's search), or -1. */
   private levelAt = -1
-  private timeAt = -1
   /** Where the last {@link prefixValue} ended. */
   private at = 0
 
@@ -113,7 +125,7 @@ export class LineScanner {
 
   /**
    * Scans `text[start, end)`, one line without its line feed.
-   * @returns false when the line needs `JSON.parse` (not an object, escapes in a relevant key or value).
+   * @returns false when the line is not a JSON object.
    */
   scan(text: string, start: number, end: number): boolean {
     this.beginChunk(text)
@@ -149,14 +161,9 @@ export class LineScanner {
     let level: number | string | undefined = this.prefixInteger(text, p, end)
     if (this.at < 0) level = this.prefixValue(text, p, end)
     p = this.at
-    if (p < 0 || p + TIME_KEY.length >= end) return false
-    if (
-      this.timeAt === p + 1
-        ? text.charCodeAt(p) !== COMMA || text.charCodeAt(p + 7) !== COLON
-        : !matchesAt(text, p, TIME_KEY)
-    )
-      return false
-    // "time": epoch digits or an ISO string; the digits are read apart, so that no number is boxed on the way.
+    if (p < 0 || p + TIME_KEY.length >= end || !matchesAt(text, p, TIME_KEY)) return false
+    // "time", pino's own: epoch digits or an ISO string; the digits are read apart, so that no number is boxed on
+    // the way. It is the line's first `time` key, so no later one (the app's field, a binding) can change it.
     p += TIME_KEY.length
     let timeNumber = this.prefixInteger(text, p, end)
     let timeText: string | undefined
@@ -176,14 +183,12 @@ export class LineScanner {
       }
     } else {
       if (c !== COMMA) return false
-      // An escape could spell a relevant key: the walk (and JSON.parse) decide. Duplicates of ours: the last wins,
-      // which the walk finds; one in a nested object or a string value needs it as well. Each search goes on to
-      // the next line's own `"level"` and `"time"`, which spares that line the check of its prefix.
+      // An escape could spell a relevant key: the walk decides. A second `level` (the last wins) is for the walk,
+      // as is one in a nested object or a string value. The search goes on to the next line's own `"level"`,
+      // which spares that line the check of its prefix. A later `time` needs no search: the first one counts.
       if (this.nextBackslash(text, p) < end) return false
       this.levelAt = quotedAt(text, 'level"', p)
       if (this.levelAt < end) return false
-      this.timeAt = quotedAt(text, 'time"', p)
-      if (this.timeAt < end) return false
       const key = this.nextKey(text, p)
       if (key < end) {
         const value = key + this.quotedKey.length + 1
@@ -226,9 +231,8 @@ export class LineScanner {
     this.backslashFrom = 0
     const at = text.indexOf('\\')
     this.backslashAt = at < 0 ? NONE : at
-    // The keys of the first line (starting at `from`), as a previous line's searches would have found them.
+    // The level key of the first line (starting at `from`), as a previous line's search would have found it.
     this.levelAt = quotedAt(text, 'level"', from - 1)
-    this.timeAt = quotedAt(text, 'time"', from - 1)
   }
 
   /** Index of the first backslash at or after `from`, or `NONE`. */
@@ -312,6 +316,8 @@ export class LineScanner {
     this.time = undefined
     this.domain = undefined
     this.domainSlot = MAX_DOMAIN_SLOTS
+    // The first `time` key decides, whatever its value; later ones are read as any other field.
+    let timeSeen = false
     let p = skipSpace(text, start, end)
     if (p >= end || text.charCodeAt(p) !== OPEN_BRACE) return false
     p = skipSpace(text, p + 1, end)
@@ -322,8 +328,12 @@ export class LineScanner {
       const keyStart = p + 1
       const keyEnd = stringEnd(text, keyStart, end)
       if (keyEnd < 0) return false
-      const field = this.fieldOf(text, keyStart, keyEnd)
+      let field = this.fieldOf(text, keyStart, keyEnd)
       if (field < 0) return false
+      if (field === TIME) {
+        if (timeSeen) field = OTHER
+        timeSeen = true
+      }
       p = skipSpace(text, keyEnd + 1, end)
       if (p >= end || text.charCodeAt(p) !== COLON) return false
       p = skipSpace(text, p + 1, end)
@@ -334,8 +344,8 @@ export class LineScanner {
         const valueEnd = stringEnd(text, p + 1, end)
         if (valueEnd < 0) return false
         if (field !== OTHER) {
-          if (hasBackslash(text, p + 1, valueEnd)) return false
-          const value = text.slice(p + 1, valueEnd)
+          const value = stringValue(text, p + 1, valueEnd)
+          if (value === undefined) return false
           if (field === LEVEL) this.level = value
           else if (field === TIME) this.time = value
           else this.domain = value
@@ -366,13 +376,17 @@ export class LineScanner {
     }
   }
 
-  /** Which field the key `text[start, end)` names; -1 when it has an escape (it might spell one). */
+  /** Which field the key `text[start, end)` names (decoded when it has escapes); -1 when it is not valid JSON. */
   private fieldOf(text: string, start: number, end: number): number {
     const length = end - start
     if (length === 5 && text.startsWith('level', start)) return LEVEL
     if (length === 4 && text.startsWith('time', start)) return TIME
     if (length === this.domainKey.length && text.startsWith(this.domainKey, start)) return DOMAIN
-    return hasBackslash(text, start, end) ? -1 : OTHER
+    if (!hasBackslash(text, start, end)) return OTHER
+    // An escape may spell one of ours (`"ti\u006de"`): rare, and off the fast path, so decoded as JSON would.
+    const key = stringValue(text, start, end)
+    if (key === undefined) return -1
+    return key === 'level' ? LEVEL : key === 'time' ? TIME : key === this.domainKey ? DOMAIN : OTHER
   }
 
   private clear(field: number): void {
@@ -424,6 +438,16 @@ function matchesAt(text: string, p: number, word: string): boolean {
 function plainStringEnd(text: string, p: number, end: number): number {
   const close = stringEnd(text, p, end)
   return close < 0 || hasBackslash(text, p, close) ? -1 : close
+}
+
+/** The JSON string whose content is `text[start, end)`, escapes decoded; undefined when an escape is invalid. */
+function stringValue(text: string, start: number, end: number): string | undefined {
+  if (!hasBackslash(text, start, end)) return text.slice(start, end)
+  try {
+    return JSON.parse(text.slice(start - 1, end + 1)) as string
+  } catch {
+    return undefined
+  }
 }
 
 function hasBackslash(text: string, start: number, end: number): boolean {
