@@ -1,9 +1,18 @@
-import { constants as fsConstants, renameSync } from 'node:fs'
-import { copyFile, type FileHandle, open, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { lstatSync, renameSync, type Stats } from 'node:fs'
+import { type FileHandle, lstat, open, readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
 import { uniqueToken } from './maintenanceLock.js'
+import {
+  CREATE_OWN_FLAGS,
+  entryOf,
+  explainRefusal,
+  foreignEntry,
+  foreignKind,
+  openFolder,
+  READ_OWN_FLAGS,
+} from './ownFiles.js'
 
 // The files of one lane in a folder, by state:
 //   <lane>.log                      plain: written by lane files, late records included
@@ -138,6 +147,11 @@ export async function scanFolder(folder: string): Promise<FolderScan> {
  * archives are removed; `pending` copies are compressed, oldest first. Every step treats a file already handled
  * by another process (ENOENT) as done. Files modified within `quietMs` are left for a later pass.
  *
+ * Only files loglanes made are touched: the folder is entered by descriptor (never through a link), and every file
+ * must be a regular file with one link, owned by this user, opened without following a link or waiting on a FIFO,
+ * and read no further than the size `fstat` gave. Anything else (a link to a secret, a FIFO, a device) is left
+ * exactly as it is, under its name, and reported; the other lanes go on.
+ *
  * The caller decides which folders are closed, and holds the maintenance lock.
  *
  * @example
@@ -150,17 +164,33 @@ export async function gzipFolder(
   scan: FolderScan,
   options: GzipFolderOptions = {},
 ): Promise<GzipFolderResult> {
-  const run = new FolderRun(scan.path, options)
-  for (const files of [...scan.lanes.values()].sort((a, b) => (a.lane < b.lane ? -1 : 1))) {
-    if (run.stopped()) break
-    try {
-      await run.lane(files)
-    } catch (error) {
-      run.failed(error as NodeJS.ErrnoException, join(scan.path, `${files.lane}.log`))
-    }
+  let folder: FileHandle
+  try {
+    folder = await openFolder(scan.path)
+  } catch (error) {
+    // Deleted by another process meanwhile: nothing left to compress.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { archived: [], retryAt: undefined, deferred: false }
+    throw error
   }
-  return { archived: run.archived, retryAt: run.retryAt, deferred: run.deferred }
+  try {
+    const run = new FolderRun(scan.path, folder, options)
+    for (const files of [...scan.lanes.values()].sort((a, b) => (a.lane < b.lane ? -1 : 1))) {
+      if (run.stopped()) break
+      try {
+        await run.lane(files)
+      } catch (error) {
+        const failure = error as NodeJS.ErrnoException
+        run.failed(failure, failure.path ?? join(scan.path, `${files.lane}.log`))
+      }
+    }
+    return { archived: run.archived, retryAt: run.retryAt, deferred: run.deferred }
+  } finally {
+    await folder.close()
+  }
 }
+
+type EntryKind = 'plain' | 'archive' | 'pending' | 'committing' | 'tmp'
 
 class FolderRun {
   readonly archived: string[] = []
@@ -172,6 +202,8 @@ class FolderRun {
 
   constructor(
     private readonly folder: string,
+    /** The folder, open by descriptor: every entry is reached through it (see `entryOf`). */
+    private readonly handle: FileHandle,
     private readonly options: GzipFolderOptions,
   ) {
     this.now = options.now ?? Date.now()
@@ -196,17 +228,21 @@ class FolderRun {
     let finished = false
     for (const token of files.committing) {
       // Its temporary archive was complete and synced: rename it in, unless that already happened.
+      await this.own(lane, token, 'tmp')
+      await this.own(lane, token, 'committing')
       await ignoreMissing(rename(this.path(lane, token, 'tmp'), this.path(lane, undefined, 'archive')))
       await ignoreMissing(unlink(this.path(lane, token, 'committing')))
       finished = true
     }
     for (const token of files.temporaries) {
-      if (!files.committing.includes(token)) await ignoreMissing(unlink(this.path(lane, token, 'tmp')))
+      if (files.committing.includes(token)) continue
+      if ((await this.own(lane, token, 'tmp')) !== undefined)
+        await ignoreMissing(unlink(this.path(lane, token, 'tmp')))
     }
 
     const copies: { token: string; mtimeMs: number }[] = []
     for (const token of files.pending) {
-      const info = await stat(this.path(lane, token, 'pending')).catch(missingAsUndefined)
+      const info = await this.own(lane, token, 'pending')
       if (info !== undefined) copies.push({ token, mtimeMs: info.mtimeMs })
     }
     // Oldest first, and the plain file last (it was created after any copy a crashed pass moved aside): the
@@ -229,17 +265,25 @@ class FolderRun {
 
   /** Renames `<lane>.log` to a private copy; undefined when it is still being written or is gone. */
   private async moveAside(lane: string): Promise<string | undefined> {
-    const plain = this.path(lane, undefined, 'plain')
-    const info = await stat(plain).catch(missingAsUndefined)
+    const info = await this.own(lane, undefined, 'plain')
     if (info === undefined) return undefined
     if (!this.isQuiet(info.mtimeMs)) return undefined
+    // An archive that is not loglanes' own (a link, a folder) stops the lane before anything is moved.
+    await this.own(lane, undefined, 'archive')
     if (this.options.isOpen?.() === true) {
       this.deferUntil(this.now + this.quietMs)
       return undefined
     }
+    const plain = this.path(lane, undefined, 'plain')
     const token = uniqueToken()
     try {
-      // Synchronous, right after the check above: a lane file of this thread cannot open the old path in between.
+      // Synchronous, right after the checks: a lane file of this thread cannot open the old path in between, and
+      // the entry renamed is the file just checked (another process may have put something else there meanwhile).
+      const now = lstatSync(plain)
+      if (now.ino !== info.ino || foreignKind(now) !== undefined) {
+        this.deferUntil(this.now + this.quietMs)
+        return undefined
+      }
       renameSync(plain, this.path(lane, token, 'pending'))
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
@@ -250,33 +294,33 @@ class FolderRun {
 
   /** Appends one private copy to the archive: archived, gone (handled elsewhere) or deferred to a later pass. */
   private async compress(lane: string, token: string): Promise<'archived' | 'gone' | 'deferred'> {
-    const copy = this.path(lane, token, 'pending')
-    const archive = this.path(lane, undefined, 'archive')
-    const temporary = this.path(lane, token, 'tmp')
-    const before = await stat(copy).catch(missingAsUndefined)
+    const before = await this.own(lane, token, 'pending')
     if (before === undefined) return 'gone'
     // A write since the copy was moved aside means a writer may still hold it: leave it for a later pass.
     if (!this.isQuiet(before.mtimeMs)) return 'deferred'
-    const archiveBefore = await stat(archive).catch(missingAsUndefined)
-    let bytes: number
+    const archiveBefore = await this.own(lane, undefined, 'archive')
+    const temporary = this.path(lane, token, 'tmp')
+    const input = await this.openOwn(lane, token, 'pending', before)
     try {
-      if (archiveBefore !== undefined) await copyFile(archive, temporary, fsConstants.COPYFILE_EXCL)
       // A new archive is never more open than the file it holds (made stricter by hand, or by other options).
-      const mode = this.fileMode & before.mode & 0o777
-      const out = await open(temporary, archiveBefore === undefined ? 'wx' : 'a', mode)
+      const out = await open(temporary, CREATE_OWN_FLAGS, this.fileMode & before.mode & 0o777)
+      let bytes: number
       try {
-        const input = await open(copy, 'r')
-        try {
-          bytes = await appendGzipMember(input, out)
-        } finally {
-          await input.close()
+        if (archiveBefore !== undefined) {
+          const archive = await this.openOwn(lane, undefined, 'archive', archiveBefore)
+          try {
+            await copyBytes(archive, out, archiveBefore.size)
+          } finally {
+            await archive.close()
+          }
         }
+        bytes = await appendGzipMember(input, out, before.size)
         await out.sync()
       } finally {
         await out.close()
       }
-      const after = await stat(copy)
-      const archiveAfter = await stat(archive).catch(missingAsUndefined)
+      const after = await input.stat()
+      const archiveAfter = await this.own(lane, undefined, 'archive')
       const unchanged =
         after.size === bytes &&
         after.mtimeMs === before.mtimeMs &&
@@ -291,13 +335,55 @@ class FolderRun {
     } catch (error) {
       await ignoreMissing(unlink(temporary))
       throw error
+    } finally {
+      await input.close()
     }
     // The commit: from `committing` on, the finished temporary archive is what a later pass completes.
-    await rename(copy, this.path(lane, token, 'committing'))
-    await rename(temporary, archive)
+    await rename(this.path(lane, token, 'pending'), this.path(lane, token, 'committing'))
+    await rename(temporary, this.path(lane, undefined, 'archive'))
     await unlink(this.path(lane, token, 'committing'))
-    await syncFolder(this.folder)
+    await this.handle.sync().catch(() => {
+      // Durability across power loss only (some platforms cannot sync a folder); the renames themselves are done.
+    })
     return 'archived'
+  }
+
+  /**
+   * What `lstat` says of an entry, or undefined when it is missing.
+   * @throws a foreign-entry error when it is not a file loglanes made (a link, a FIFO, another user's file).
+   */
+  private async own(lane: string, token: string | undefined, kind: EntryKind): Promise<Stats | undefined> {
+    let stats: Stats
+    try {
+      stats = await lstat(this.path(lane, token, kind))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
+    }
+    const foreign = foreignKind(stats)
+    if (foreign !== undefined) throw foreignEntry(this.shown(lane, token, kind), foreign)
+    return stats
+  }
+
+  /** Opens an entry {@link own} saw as `seen` for reading: never through a link, never waiting, the same file. */
+  private async openOwn(
+    lane: string,
+    token: string | undefined,
+    kind: EntryKind,
+    seen: Stats,
+  ): Promise<FileHandle> {
+    let handle: FileHandle
+    try {
+      handle = await open(this.path(lane, token, kind), READ_OWN_FLAGS)
+    } catch (error) {
+      throw explainRefusal(error, this.shown(lane, token, kind))
+    }
+    const stats = await handle.stat()
+    const foreign =
+      foreignKind(stats) ?? (stats.ino === seen.ino ? undefined : 'another file (replaced meanwhile)')
+    if (foreign === undefined) return handle
+    await handle.close()
+    throw foreignEntry(this.shown(lane, token, kind), foreign)
   }
 
   private isQuiet(mtimeMs: number): boolean {
@@ -311,34 +397,42 @@ class FolderRun {
     if (this.retryAt === undefined || time < this.retryAt) this.retryAt = time
   }
 
-  private path(
-    lane: string,
-    token: string | undefined,
-    kind: 'plain' | 'archive' | 'pending' | 'committing' | 'tmp',
-  ): string {
-    switch (kind) {
-      case 'plain':
-        return join(this.folder, `${lane}.log`)
-      case 'archive':
-        return join(this.folder, `${lane}.log.gz`)
-      case 'tmp':
-        return join(this.folder, `.${lane}.log.gz.${token}.tmp`)
-      default:
-        return join(this.folder, `.${lane}.log.${token}.${kind}`)
-    }
+  /** The path to operate on: the entry in the folder held open (see `entryOf`). */
+  private path(lane: string, token: string | undefined, kind: EntryKind): string {
+    return entryOf(this.handle.fd, this.folder, entryName(lane, token, kind))
+  }
+
+  /** The path to report. */
+  private shown(lane: string, token: string | undefined, kind: EntryKind): string {
+    return join(this.folder, entryName(lane, token, kind))
+  }
+}
+
+function entryName(lane: string, token: string | undefined, kind: EntryKind): string {
+  switch (kind) {
+    case 'plain':
+      return `${lane}.log`
+    case 'archive':
+      return `${lane}.log.gz`
+    case 'tmp':
+      return `.${lane}.log.gz.${token}.tmp`
+    default:
+      return `.${lane}.log.${token}.${kind}`
   }
 }
 
 /**
- * Streams `input`, up to the end it has when reached, through gzip onto the end of `out`.
- * @returns the bytes read: the caller compares them with the file's size to see whether it grew meanwhile.
+ * Streams the first `size` bytes of `input` (the size `fstat` gave: a file still growing, or a device, is never
+ * read further) through gzip onto the end of `out`.
+ * @returns the bytes read: the caller compares them with the file's size to see whether it changed meanwhile.
  */
-async function appendGzipMember(input: FileHandle, out: FileHandle): Promise<number> {
+async function appendGzipMember(input: FileHandle, out: FileHandle, size: number): Promise<number> {
   let position = 0
   async function* contents(): AsyncGenerator<Buffer> {
-    for (;;) {
-      const buffer = Buffer.allocUnsafe(READ_CHUNK)
-      const { bytesRead } = await input.read(buffer, 0, READ_CHUNK, position)
+    while (position < size) {
+      const length = Math.min(READ_CHUNK, size - position)
+      const buffer = Buffer.allocUnsafe(length)
+      const { bytesRead } = await input.read(buffer, 0, length, position)
       if (bytesRead === 0) return
       position += bytesRead
       yield buffer.subarray(0, bytesRead)
@@ -350,25 +444,22 @@ async function appendGzipMember(input: FileHandle, out: FileHandle): Promise<num
   return position
 }
 
+/** Copies the first `size` bytes of `input` (an archive) to `out`, in chunks. */
+async function copyBytes(input: FileHandle, out: FileHandle, size: number): Promise<void> {
+  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(size, 1)))
+  for (let position = 0; position < size; ) {
+    const { bytesRead } = await input.read(buffer, 0, Math.min(buffer.length, size - position), position)
+    if (bytesRead === 0) break
+    await writeAll(out, buffer.subarray(0, bytesRead))
+    position += bytesRead
+  }
+}
+
 async function writeAll(out: FileHandle, chunk: Buffer): Promise<void> {
   let offset = 0
   while (offset < chunk.length) {
     const { bytesWritten } = await out.write(chunk, offset, chunk.length - offset)
     offset += bytesWritten
-  }
-}
-
-/** Makes the renames in a folder durable; best effort (some platforms cannot sync a directory). */
-async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r')
-    try {
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    // Durability across power loss only; the renames themselves are done.
   }
 }
 
@@ -378,9 +469,4 @@ async function ignoreMissing(operation: Promise<unknown>): Promise<void> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-}
-
-function missingAsUndefined(error: NodeJS.ErrnoException): undefined {
-  if (error.code === 'ENOENT') return undefined
-  throw error
 }

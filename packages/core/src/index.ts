@@ -1,3 +1,7 @@
+// The published declarations use Node's types (NodeJS.Timeout, node:events): this keeps them compiling in a project
+// with no `types` setting (TypeScript 6+ no longer loads every @types package by default). `preserve` keeps it in
+// the emitted index.d.ts, which every other loglanes package's declarations import.
+/// <reference types="node" preserve="true" />
 /**
  * @loglanes/core — the routing engine shared by `@loglanes/pino`, `@loglanes/winston` and `loglanes`.
  * It knows nothing of pino or winston: its input is a record's time, level label, domain and text.

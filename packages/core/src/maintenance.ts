@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, rm, unlink } from 'node:fs/promises'
+import { lstat, mkdir, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pointLink } from './currentLink.js'
 import { parseFolderName } from './folderNames.js'
@@ -6,6 +6,7 @@ import { gzipFolder, scanFolder } from './gzipFolder.js'
 import { createIntervalClock, type Interval, type IntervalClock } from './intervalClock.js'
 import { acquireMaintenanceLock, DEFAULT_LOCK_STALE_MS, MAINTENANCE_LOCK_NAME } from './maintenanceLock.js'
 import type { ResolvedLanesOptions } from './options.js'
+import { removeOwnEntry } from './removeOwnEntry.js'
 import { foldersToDelete, type RetentionFolder } from './retention.js'
 import { createZone } from './zone.js'
 
@@ -248,7 +249,8 @@ class Pass {
     for (const name of doomed) {
       const path = join(this.options.dir, name)
       try {
-        await rm(path, { recursive: true, force: true, maxRetries: 2 })
+        // Never through a link: a link planted in the folder is removed, its target left alone.
+        await removeOwnEntry(this.options.dir, name)
         this.deleted.push(name)
       } catch (error) {
         this.report('retention', path, error)

@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto'
-import { link, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises'
+import { link, lutimes, open, rename, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
+import { CREATE_OWN_FLAGS, type OwnFileText, readOwnFile } from './ownFiles.js'
+import { removeOwnEntry } from './removeOwnEntry.js'
 
 /** The lock file's name in `dir`: a dot-name, so it is never taken for an interval folder. */
 export const MAINTENANCE_LOCK_NAME = '.loglanes.lock'
 /** A lock untouched this long is taken over even when its owner looks alive (its holder refreshes it). */
 export const DEFAULT_LOCK_STALE_MS = 10 * 60_000
+/** A lock file holds one short JSON line; anything longer is not one. */
+const MAX_LOCK_BYTES = 512
+/** A lock created but not yet filled (its holder writes it right after) is honoured this long. */
+const FILLING_MS = 5_000
 
 /** A maintenance lock this process holds (see {@link acquireMaintenanceLock}). */
 export interface MaintenanceLock {
@@ -30,10 +36,15 @@ interface LockOwner {
 }
 
 /**
- * Takes the maintenance lock of `dir`: the file `.loglanes.lock`, created exclusively (`O_EXCL`) and holding the
- * owner's pid, host name and a unique token, so exactly one process (or thread) maintains a folder at a time.
- * A lock left behind is recovered: when its owner was on this host and its pid is gone, or when it was not
- * touched for `staleMs` (a holder touches it every quarter of that). Never waits: a busy lock answers undefined.
+ * Takes the maintenance lock of `dir`: the file `.loglanes.lock`, created exclusively (`O_EXCL`, never through a
+ * link) and holding the owner's pid, host name and a unique token, so exactly one process (or thread) maintains a
+ * folder at a time. A lock is honoured only while it is provably held by a live loglanes process of this user: a
+ * regular file of this user, one short JSON line, whose owner on this host is alive (or on another host, refreshed)
+ * and which was touched within `staleMs` (a holder touches it every quarter of that). Anything else in its place
+ * (a link, a FIFO, a folder, another user's file, garbage, a dead owner) is taken over at once: the lock cannot be
+ * used to switch maintenance off. Reads are bounded and never block. Never waits: a busy lock answers undefined.
+ *
+ * Processes sharing a `dir` must run as the same user, or they take each other's lock.
  *
  * @returns the lock, or undefined when another live owner holds it.
  * @throws the file system error when the lock cannot be created for another reason (a missing or unwritable dir).
@@ -62,7 +73,7 @@ export async function acquireMaintenanceLock(
     if (await createExclusive(path, `${JSON.stringify({ ...owner, time: Date.now() })}\n`)) {
       return heldLock(path, token, staleMs)
     }
-    if (!(await removeIfStale(path, staleMs, token))) return undefined
+    if (!(await removeIfNotHeld(dir, staleMs, token))) return undefined
   }
   return undefined
 }
@@ -75,7 +86,7 @@ export function uniqueToken(): string {
 async function createExclusive(path: string, content: string): Promise<boolean> {
   let handle: Awaited<ReturnType<typeof open>>
   try {
-    handle = await open(path, 'wx', 0o644)
+    handle = await open(path, CREATE_OWN_FLAGS, 0o644)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw error
@@ -89,33 +100,32 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
 }
 
 /**
- * Removes the lock at `path` when it is stale. The lock is first renamed aside, so of several processes that
- * judge it stale at once only one removes it; one that moved a fresh lock instead (taken in between) puts it back.
- * @returns true when the lock is gone (removed here or elsewhere), false when it is live.
+ * Removes the lock of `dir` unless it is held (see {@link isHeld}). The lock is first renamed aside, so of several
+ * processes that judge it at once only one removes it; one that moved a fresh lock instead (taken in between)
+ * puts it back. Whatever is not a lock file (a link, a FIFO, a folder) is removed without being followed or read.
+ * @returns true when the lock is gone (removed here or elsewhere), false when it is held.
  */
-async function removeIfStale(path: string, staleMs: number, token: string): Promise<boolean> {
-  let text: string
-  let inode: number
-  try {
-    const info = await stat(path)
-    text = await readFile(path, 'utf8')
-    inode = info.ino
-    if (!isStale(text, info.mtimeMs, staleMs)) return false
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true
-    throw error
-  }
-  const aside = `${path}.${token}.stale`
+async function removeIfNotHeld(dir: string, staleMs: number, token: string): Promise<boolean> {
+  const path = join(dir, MAINTENANCE_LOCK_NAME)
+  const lock = await readLock(path)
+  if (lock === 'gone') return true
+  if (lock !== 'foreign' && isHeld(lock, staleMs)) return false
+  const asideName = `${MAINTENANCE_LOCK_NAME}.${token}.stale`
+  const aside = join(dir, asideName)
   try {
     await rename(path, aside)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true
     throw error
   }
-  const moved = await stat(aside).catch(() => undefined)
-  const movedText = await readFile(aside, 'utf8').catch(() => undefined)
-  if (moved?.ino === inode && movedText === text) {
-    await unlink(aside).catch(() => {})
+  const moved = await readLock(aside)
+  if (
+    lock === 'foreign' ||
+    moved === 'foreign' ||
+    moved === 'gone' ||
+    (moved.stats.ino === lock.stats.ino && moved.text === lock.text)
+  ) {
+    await removeOwnEntry(dir, asideName)
     return true
   }
   // A link never replaces an existing file: if yet another lock appeared meanwhile, that one stays.
@@ -124,12 +134,28 @@ async function removeIfStale(path: string, staleMs: number, token: string): Prom
   return false
 }
 
-function isStale(text: string, mtimeMs: number, staleMs: number): boolean {
-  if (Date.now() - mtimeMs > staleMs) return true
-  const owner = parseOwner(text)
-  // An unreadable lock (being written right now) is judged by its age alone.
-  if (owner === undefined || owner.host !== hostname() || owner.pid === process.pid) return false
-  return !isAlive(owner.pid)
+/** The lock file's text and stats; 'foreign' when what is there is not a lock file loglanes wrote. */
+async function readLock(path: string): Promise<OwnFileText | 'gone' | 'foreign'> {
+  try {
+    return (await readOwnFile(path, MAX_LOCK_BYTES)) ?? 'gone'
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EFTYPE') return 'foreign'
+    throw error
+  }
+}
+
+/**
+ * True while a lock file (already known to be this user's regular file) is held: touched within `staleMs`, and
+ * either being written (empty or partial, for a moment) or naming a live owner (on another host: trusted while
+ * refreshed; this process: held by another of its routers).
+ */
+function isHeld(lock: OwnFileText, staleMs: number): boolean {
+  const age = Date.now() - lock.stats.mtimeMs
+  if (age > staleMs) return false
+  const owner = parseOwner(lock.text)
+  if (owner === undefined) return age < FILLING_MS
+  if (owner.host !== hostname() || owner.pid === process.pid) return true
+  return isAlive(owner.pid)
 }
 
 function parseOwner(text: string): LockOwner | undefined {
@@ -150,6 +176,8 @@ function parseOwner(text: string): LockOwner | undefined {
 }
 
 function isAlive(pid: number): boolean {
+  // 0 and negative pids name process groups, not a process.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false
   try {
     process.kill(pid, 0)
     return true
@@ -163,7 +191,8 @@ function heldLock(path: string, token: string, staleMs: number): MaintenanceLock
   const refresher = setInterval(
     () => {
       const now = new Date()
-      utimes(path, now, now).catch(() => {})
+      // lutimes: a link put in the lock's place is not followed.
+      lutimes(path, now, now).catch(() => {})
     },
     Math.max(1_000, staleMs / 4),
   )
@@ -171,7 +200,8 @@ function heldLock(path: string, token: string, staleMs: number): MaintenanceLock
   let released = false
   const holds = async () => {
     try {
-      return parseOwner(await readFile(path, 'utf8'))?.token === token
+      const lock = await readOwnFile(path, MAX_LOCK_BYTES)
+      return lock !== undefined && parseOwner(lock.text)?.token === token
     } catch {
       return false
     }

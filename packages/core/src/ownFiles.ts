@@ -112,10 +112,14 @@ export function enterFolderSync(dir: string, name: string, dirMode: number): num
   }
 }
 
-/** {@link enterFolderSync} for an existing folder, without making it; async, for maintenance. */
-export async function openFolder(path: string): Promise<Awaited<ReturnType<typeof open>>> {
+/**
+ * Opens an existing folder by descriptor, for maintenance: an interval folder never through a link (a link, file
+ * or FIFO in its place is refused with a {@link foreignEntry} error); `dir` itself (`isDir`), the user's own path,
+ * may be a link.
+ */
+export async function openFolder(path: string, isDir = false): Promise<Awaited<ReturnType<typeof open>>> {
   try {
-    return await open(path, FOLDER_FLAGS)
+    return await open(path, isDir ? constants.O_RDONLY | O_DIRECTORY : FOLDER_FLAGS)
   } catch (error) {
     throw explainFolderRefusal(error, path)
   }
