@@ -40,6 +40,14 @@ describe('createLanes types', () => {
     log.app.verbose('x')
   })
 
+  it("types a facade without domains (or without options) with the default domain 'app'", () => {
+    expectTypeOf(createLanes({})).toEqualTypeOf<LanesFacade<'app'>>()
+    expectTypeOf(createLanes()).toEqualTypeOf<LanesFacade<'app'>>()
+    expectTypeOf(createLanes({ dir: 'logs' }).app).toEqualTypeOf<DomainLogger>()
+    // @ts-expect-error only 'app' is declared
+    createLanes({}).db.info('x')
+  })
+
   it('rejects domain names that shadow facade members', () => {
     // @ts-expect-error 'get' is a member of the facade
     createLanes({ domains: ['app', 'get'] })

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT, repoProject } from '../support/files.js'
 
 const run = promisify(execFile)
+const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc')
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')
 
 interface Sample {
@@ -29,21 +29,23 @@ function samples(): Sample[] {
   return found
 }
 
-/** Names README samples use without declaring, as a reader would have them in scope. */
-const PRELUDE: Record<string, string> = {
-  pino: "import pino from 'pino'",
-  winston: "import winston from 'winston'",
-  createLanes: "import { createLanes } from 'loglanes'",
-  err: "const err = new Error('connection refused')",
-  cacheSize: 'const cacheSize = 42',
-}
-
-function withPrelude(code: string): string {
-  const lines = Object.entries(PRELUDE)
-    .filter(([name]) => new RegExp(`\\b${name}\\b`).test(code))
-    .filter(([name]) => !new RegExp(`(import[^\\n]*\\b${name}\\b|(const|let|var) ${name}\\b)`).test(code))
-    .map(([, line]) => line)
-  return `${lines.join('\n')}\n${code}`
+/** Compiles a TypeScript sample with tsc --strict (its output beside it); fails with tsc's messages. */
+async function compile(dir: string, file: string): Promise<void> {
+  const args = [
+    '--ignoreConfig',
+    '--strict',
+    '--skipLibCheck',
+    '--module',
+    'nodenext',
+    '--target',
+    'es2022',
+    file,
+  ]
+  try {
+    await run(process.execPath, [TSC, ...args], { cwd: dir, timeout: 30_000 })
+  } catch (error) {
+    throw new Error(`tsc failed on the README sample:\n${(error as { stdout?: string }).stdout ?? error}`)
+  }
 }
 
 const runnable = samples().filter((sample) => ['js', 'ts'].includes(sample.language))
@@ -59,15 +61,16 @@ describe('README samples', () => {
     'runs the sample at %s',
     async (_name, sample) => {
       const dir = repoProject('readme-')
-      const source = withPrelude(sample.code)
-      const js =
-        sample.language === 'ts'
-          ? ts.transpileModule(source, {
-              compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-            }).outputText
-          : source
-      writeFileSync(join(dir, 'sample.mjs'), js)
-      const { stderr } = await run(process.execPath, ['sample.mjs'], { cwd: dir, timeout: 20_000 })
+      // Each sample runs exactly as a reader copies it: no names are supplied around it.
+      let script = 'sample.mjs'
+      if (sample.language === 'ts') {
+        writeFileSync(join(dir, 'sample.ts'), sample.code)
+        // Compiled as a strict project of the reader's would; the packages' own declarations are checked by
+        // test/packaging, so not again here.
+        await compile(dir, 'sample.ts')
+        script = 'sample.js'
+      } else writeFileSync(join(dir, script), sample.code)
+      const { stderr } = await run(process.execPath, [script], { cwd: dir, timeout: 20_000 })
       expect(stderr).not.toMatch(/Error|loglanes:/)
     },
     30_000,

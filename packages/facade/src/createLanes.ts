@@ -59,8 +59,9 @@ interface FacadeState {
  * await log.shutdown()
  * ```
  */
-export function createLanes<const D extends string>(
-  options: CreateLanesOptions<D> & ValidDomains<D>,
+export function createLanes<const D extends string = 'app'>(
+  // Without `domains` (or without options) nothing names D, so it is the default domain 'app', as at run time.
+  options: CreateLanesOptions<D> & ValidDomains<D> = {} as CreateLanesOptions<D> & ValidDomains<D>,
 ): LanesFacade<D> {
   const facade = resolveFacadeOptions(options)
   // Checked here too, so a bad `dir` throws from this call with either backend, not later from pino's worker.

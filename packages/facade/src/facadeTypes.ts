@@ -31,8 +31,8 @@ export type ConsoleOption = boolean | { readonly level?: LevelName }
 
 /** Options of {@link createLanes}: the shared loglanes options, typed domains, and the facade's own. */
 export interface CreateLanesOptions<D extends string> extends Omit<LanesOptions, 'domains' | 'levels'> {
-  /** The domains; each becomes a typed member (`log.db`) and a lane (`db.log`). */
-  readonly domains: readonly D[]
+  /** The domains; each becomes a typed member (`log.db`) and a lane (`db.log`). Default `['app']`. */
+  readonly domains?: readonly D[]
   /** `'pino'` (default: the transport runs in pino's worker thread) or `'winston'`. */
   readonly backend?: 'pino' | 'winston'
   /** The lowest level written. Default `'debug'`. */

@@ -1,3 +1,5 @@
+// Node's types for the declarations (see @loglanes/core's index), without relying on core's index being loaded first.
+/// <reference types="node" preserve="true" />
 /**
  * loglanes — the typed facade: `createLanes({ domains })` gives one logger per domain, typed for the editor.
  * @packageDocumentation
