@@ -16,8 +16,8 @@ interface StreamState {
 const ending = new WeakMap<Logger, Promise<void>>()
 
 /**
- * Ends a winston logger without losing records, and resolves once every `LanesTransport` has its bytes on disk
- * and its files closed. Works for loggers that mix `LanesTransport` with other transports; calling it again
+ * Ends a winston logger without losing records, and resolves once every `LanesTransport` has its bytes on disk,
+ * its files closed and the maintenance pass that was due (the `symlink`, `retention`) done. Works for loggers that mix `LanesTransport` with other transports; calling it again
  * returns the same promise.
  *
  * `logger.end()` alone ends the transports as soon as the logger's writable side is done, while records can
@@ -48,8 +48,9 @@ async function end(logger: Logger, timeoutMs: number): Promise<void> {
     logger.end()
     await finished
   }
-  // A transport that winston had already ended still closes its lanes here.
-  for (const transport of lanes) transport.close()
+  // A transport that winston had already ended still closes its lanes here, and each finishes the maintenance
+  // pass that is due (the link, retention): a logger that lived a second keeps what one that lived a day would.
+  await Promise.all(lanes.map((transport) => transport.shutdown()))
 }
 
 /** Resolves once the logger holds no record: its write queue and its readable buffer are empty. */

@@ -8,6 +8,7 @@ import {
   readOption,
   readPlainOptions,
   resolveOptions,
+  thrownMessage,
 } from '@loglanes/core'
 import type { Format } from 'logform'
 import TransportStream from 'winston-transport'
@@ -66,6 +67,8 @@ export class LanesTransport extends TransportStream {
   private unregisterExit: (() => void) | undefined
   private readonly times = new TimestampReader()
   private shutDownDone = false
+  private closing: Promise<void> | undefined
+  private unreadableReported = false
   /** Set by winston's exception handler: the transport should finish after this record. */
   declare _ending?: boolean
   /** Set by winston from the logger on 'pipe'. */
@@ -93,9 +96,32 @@ export class LanesTransport extends TransportStream {
     this.once('pipe', () => this.start(this.levels ?? NPM_LEVELS))
   }
 
-  /** Routes one record; calls back once it is accepted into its lanes' batches. */
-  override log(info: WinstonInfo, callback: () => void): void {
-    const router = this.router ?? this.start(this.levels ?? NPM_LEVELS)
+  /**
+   * Routes one record; calls back (when given a callback, as winston does) once it is accepted into its lanes'
+   * batches. It never throws for a record and always calls back: an info object that cannot be read whole (a
+   * getter or proxy that throws) is written with `"[Unserializable]"` for what could not be read, reported once
+   * (one stderr line and a `'warn'` event, which winston passes on to the logger), and the next record goes on.
+   */
+  override log(info: WinstonInfo, callback?: () => void): void {
+    try {
+      const router = this.router ?? this.start(this.levels ?? NPM_LEVELS)
+      let crash = false
+      try {
+        this.route(router, info)
+        crash = info.exception === true
+      } catch (error) {
+        this.routeUnreadable(router, info, error)
+      }
+      // A crash record must be on disk before winston exits the process.
+      if (crash || this._ending) router.flushSync()
+      if (this.listenerCount('logged') > 0) this.emit('logged', info)
+      if (this._ending) setImmediate(() => this.emit('finish'))
+    } finally {
+      if (typeof callback === 'function') callback()
+    }
+  }
+
+  private route(router: LaneRouter, info: WinstonInfo): void {
     const options = router.options
     const level = info[LEVEL] ?? withoutColors(String(info.level))
     const domain = info[options.domainKey]
@@ -121,11 +147,28 @@ export class LanesTransport extends TransportStream {
           : jsonLine(info, level)
       router.route(time, level, domain, `${line}\n`)
     }
-    // A crash record must be on disk before winston exits the process.
-    if (info.exception === true || this._ending) router.flushSync()
-    if (this.listenerCount('logged') > 0) this.emit('logged', info)
-    if (this._ending) setImmediate(() => this.emit('finish'))
-    callback()
+  }
+
+  /** The slow path of a record that threw while being read: what can be read of it, as plain data. */
+  private routeUnreadable(router: LaneRouter, info: WinstonInfo, error: unknown): void {
+    const record = readableCopy(info)
+    if (typeof record.level !== 'string') record.level = ''
+    try {
+      this.route(router, record)
+    } catch {
+      // Plain data cannot throw when read; this is a last resort so that a record never stops the transport.
+    }
+    this.reportUnreadable(error)
+  }
+
+  private reportUnreadable(error: unknown): void {
+    if (this.unreadableReported) return
+    this.unreadableReported = true
+    const message =
+      `loglanes: a winston record could not be read whole (${thrownMessage(error)}); what could not be read ` +
+      'is written as "[Unserializable]" (reported once)'
+    process.stderr.write(`${message}\n`)
+    if (this.listenerCount('warn') > 0) this.emit('warn', new Error(message))
   }
 
   /** Writes every accepted record to its file now. */
@@ -138,9 +181,30 @@ export class LanesTransport extends TransportStream {
     this.router?.flushSync()
   }
 
-  /** Called by winston when the transport is removed: writes and closes every lane file. */
+  /**
+   * Called by winston when the transport is removed (and by `logger.close()`): writes and closes every lane file
+   * at once, and lets the maintenance pass that is due (the link, retention) finish in the background.
+   */
   override close(): void {
     this.shutDown()
+  }
+
+  /**
+   * Writes and closes every lane file, then finishes the maintenance pass that is due (the link and retention;
+   * compression waits for a later run), so a logger that lives a second keeps the same folders as one that lives
+   * a day. Resolves when done; idempotent. `endLogger` calls it for you.
+   *
+   * @example
+   * ```js
+   * const transport = new LanesTransport({ dir: 'logs', retention: { keep: 7 } })
+   * const logger = winston.createLogger({ transports: [transport] })
+   * logger.info('done')
+   * await endLogger(logger) // or, with the records already handed over: await transport.shutdown()
+   * ```
+   */
+  shutdown(): Promise<void> {
+    this.shutDown()
+    return this.closing ?? Promise.resolve()
   }
 
   /** Subscribes to the router's diagnostics (`laneError`, `laneRecovered`, `recordsDropped`). */
@@ -155,10 +219,7 @@ export class LanesTransport extends TransportStream {
 
   /** Ends the transport: writes and closes every lane file, and waits for a maintenance pass in progress. */
   override _final(callback: (error?: Error | null) => void): void {
-    const router = this.router
-    this.shutDown()
-    if (router === undefined) callback()
-    else router.close().then(() => callback(), callback)
+    this.shutdown().then(() => callback(), callback)
   }
 
   /** Creates the router for the logger's levels; a clash with them throws out of `createLogger`/`add`. */
@@ -173,9 +234,41 @@ export class LanesTransport extends TransportStream {
   private shutDown(): void {
     if (this.shutDownDone) return
     this.shutDownDone = true
-    this.router?.closeSync()
+    // close() flushes and closes the files before its first await; the maintenance pass due runs after.
+    this.closing = this.router?.close()
     this.unregisterExit?.()
   }
+}
+
+/**
+ * The own enumerable string keys of `info` that can be read, as plain data: a value whose read throws becomes
+ * `"[Unserializable]"`, as `safeJsonStringify` writes one nested deeper; an object whose keys cannot even be
+ * listed gives `{}`.
+ */
+function readableCopy(info: WinstonInfo): WinstonInfo {
+  const copy: WinstonInfo = { level: '' }
+  let keys: string[] = []
+  try {
+    keys = Object.keys(info)
+  } catch {
+    // A proxy that refuses to list its keys: nothing of it can be read.
+  }
+  for (const key of keys) {
+    try {
+      copy[key] = info[key]
+    } catch {
+      copy[key] = '[Unserializable]'
+    }
+  }
+  for (const symbol of [LEVEL, MESSAGE] as const) {
+    try {
+      const value = info[symbol]
+      if (typeof value === 'string') copy[symbol] = value
+    } catch {
+      // Unreadable: the level comes from `level`, and the line is rendered from the fields.
+    }
+  }
+  return copy
 }
 
 /** A winston format is an object with a `transform` function (`winston.format.json()`, `combine(...)`). */
