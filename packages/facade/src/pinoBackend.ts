@@ -1,5 +1,4 @@
-import pino, { type Logger, type StreamEntry } from 'pino'
-import pretty from 'pino-pretty'
+import type { Logger, StreamEntry } from 'pino'
 import {
   type Backend,
   type BackendLogger,
@@ -7,12 +6,13 @@ import {
   FACADE_LEVELS,
   moreVerbose,
 } from './backend.js'
+import { requirePeer } from './backendPeer.js'
 import { LEVEL_COLORS } from './consoleColors.js'
 import type { LevelName } from './facadeTypes.js'
 import { WorkerFailedError } from './workerFailedError.js'
 
 /** thread-stream, with what its types leave out. */
-type WorkerStream = ReturnType<typeof pino.transport> & {
+type WorkerStream = ReturnType<typeof import('pino')['transport']> & {
   ref(): void
   readonly ready: boolean
   readonly writableErrored: Error | null
@@ -23,6 +23,7 @@ type WorkerStream = ReturnType<typeof pino.transport> & {
  * `flush` reaches the lane files exactly), and, for the console, `pino-pretty` beside it in a multistream.
  */
 export function pinoBackend(settings: BackendSettings): Backend {
+  const pino = requirePeer<typeof import('pino')>('pino', "backend 'pino' (the default)")
   const transport = pino.transport({ target: '@loglanes/pino', options: settings.lanes }) as WorkerStream
   const worker = watchWorker(transport, settings.level)
   const streams: StreamEntry[] = [{ level: settings.level, stream: transport }]
@@ -30,6 +31,10 @@ export function pinoBackend(settings: BackendSettings): Backend {
   let consoleStream: NodeJS.WritableStream | undefined
   if (console !== undefined) {
     const domainKey = settings.lanes.domainKey ?? 'domain'
+    const pretty = requirePeer<typeof import('pino-pretty')>(
+      'pino-pretty',
+      'console output on the pino backend',
+    )
     consoleStream = pretty({
       colorize: console.colors,
       customColors: Object.entries(LEVEL_COLORS)

@@ -1,6 +1,6 @@
 import colors from '@colors/colors/safe.js'
 import { endLogger, LanesTransport } from '@loglanes/winston'
-import winston from 'winston'
+import type winston from 'winston'
 import {
   type Backend,
   type BackendLogger,
@@ -8,12 +8,14 @@ import {
   FACADE_LEVELS,
   moreVerbose,
 } from './backend.js'
+import { requirePeer } from './backendPeer.js'
 import { LEVEL_COLORS } from './consoleColors.js'
-
-const { format } = winston
 
 /** The winston backend: one `LanesTransport`, and winston's Console transport colored with `colorize`. */
 export function winstonBackend(settings: BackendSettings): Backend {
+  // The value, loaded only now; the type-only import above names its types.
+  const winstonModule = requirePeer<typeof winston>('winston', "backend 'winston'")
+  const { format } = winstonModule
   const lanes = new LanesTransport({ ...settings.lanes, level: settings.level })
   const transports: winston.transport[] = [lanes]
   if (settings.console !== undefined) {
@@ -22,7 +24,7 @@ export function winstonBackend(settings: BackendSettings): Backend {
     if (settings.console.colors) colors.enable()
     const domainKey = settings.lanes.domainKey ?? 'domain'
     transports.push(
-      new winston.transports.Console({
+      new winstonModule.transports.Console({
         level: settings.console.level,
         format: format.combine(
           ...(settings.console.colors ? [format.colorize({ colors: LEVEL_COLORS })] : []),
@@ -33,7 +35,7 @@ export function winstonBackend(settings: BackendSettings): Backend {
       }),
     )
   }
-  const logger = winston.createLogger({
+  const logger = winstonModule.createLogger({
     levels: FACADE_LEVELS,
     level: moreVerbose(settings.level, settings.console?.level),
     // Not finalizing: LanesTransport writes the record itself, errors with their stacks.
