@@ -15,17 +15,21 @@ import {
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import {
+  createIntervalClock,
+  createZone,
   LaneRouter,
   type LanesOptions,
   MAINTENANCE_LOCK_NAME,
+  MAX_CLOCK_SKEW_MS,
   type MaintenanceErrorEvent,
   resolveOptions,
   runMaintenance,
 } from '@loglanes/core'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openFilesUnder, tempDir } from '../support/files.js'
 import {
   ageFiles,
+  awayFromBoundary,
   folderNames,
   HOUR,
   laneLines,
@@ -292,4 +296,122 @@ describe('maintenance through the router', () => {
     expect(check(false)).toBe(8 * 4)
     expect(readlinkSync(join(dir, 'current'))).toBe(names[11])
   }, 30_000)
+})
+
+describe('record times from the future (issue 16): the interval of now and the one before it are always kept', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** Hour folders of the given offsets from now, each with one line. */
+  function hourFolders(dir: string, offsets: number[]): string[] {
+    return offsets.map((offset) => {
+      const name = utcFolder(hour(offset), 60)
+      mkdirSync(join(dir, name), { recursive: true })
+      writeFileSync(join(dir, name, 'app.log'), `${record(hour(offset), offset)}`)
+      return name
+    })
+  }
+
+  function retained(dir: string, keep: number) {
+    return options(dir, { compress: false, symlink: true, retention: { keep } })
+  }
+
+  it(`MAX_CLOCK_SKEW_MS is ${MAX_CLOCK_SKEW_MS / MINUTE} minutes`, () => {
+    expect(MAX_CLOCK_SKEW_MS).toBe(5 * MINUTE)
+  })
+
+  it('keep: 1 and the newest routed interval 2 h ahead: the link stays on now, now and the hour before stay', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const [h3, h2, h1, h0, ahead] = hourFolders(dir, [-3, -2, -1, 0, 2])
+    const result = await runMaintenance(retained(dir, 1), {
+      newest: createIntervalClock(60, createZone('UTC')).intervalAt(hour(2) + 1),
+    })
+    expect(result.linkTarget).toBe(h0)
+    expect(readlinkSync(join(dir, 'current'))).toBe(h0)
+    expect(result.deleted).toEqual([h3, h2])
+    // The future folder does not count toward keep, and is not deleted either: nothing says how old it is.
+    expect(folderNames(dir)).toEqual([h1!, h0!, ahead!])
+  })
+
+  it('keep: 2 with folders 22 h and a week ahead: they push no real folder out, and now keeps every line', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const [h4, h3, h2, h1, h0, day, week] = hourFolders(dir, [-4, -3, -2, -1, 0, 22, 168])
+    const clock = createIntervalClock(60, createZone('UTC'))
+    for (const newest of [undefined, clock.intervalAt(hour(22)), clock.intervalAt(hour(168))]) {
+      const result = await runMaintenance(retained(dir, 2), { newest })
+      expect(result.linkTarget).toBe(h0)
+    }
+    expect(folderNames(dir)).toEqual([h1!, h0!, day!, week!])
+    expect(readFileSync(join(dir, h0!, 'app.log'), 'utf8')).toBe(record(hour(0), 0))
+    expect([h4, h3, h2].some((name) => existsSync(join(dir, name!)))).toBe(false)
+  })
+
+  it('a record just ahead makes the next hour the active one, yet the hour before now is kept too', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const [h2, h1, h0, next] = hourFolders(dir, [-2, -1, 0, 1])
+    // Two minutes before the next hour, a record stamped 30 s into it (another host's clock, within the skew).
+    const now = hour(1) - 2 * MINUTE
+    const newest = createIntervalClock(60, createZone('UTC')).intervalAt(hour(1) + 30_000)
+    const result = await runMaintenance(retained(dir, 1), { now, newest })
+    expect(result.linkTarget).toBe(next)
+    expect(result.deleted).toEqual([h2])
+    expect(folderNames(dir)).toEqual([h1!, h0!, next!])
+  })
+
+  it('a record within the skew is a rollover (the link moves early), one further ahead is not', async () => {
+    const dir = tempDir()
+    const minute = Math.floor(Date.now() / MINUTE) * MINUTE
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(minute + 1_000)
+    const r = new LaneRouter(
+      resolveOptions({ dir, interval: '1m', timezone: 'UTC', symlink: true }, { levels: LEVELS }),
+      { stderr: false },
+    )
+    const routeAt = async (time: number) => {
+      r.route(time, 'info', 'app', record(time, 0))
+      await r.flush()
+      await r.whenMaintained()
+      return readlinkSync(join(dir, 'current'))
+    }
+    expect(await routeAt(minute + 2_000)).toBe(utcFolder(minute, 1))
+    // A record 5 minutes ahead of the clock (its interval starts within the skew): another host's clock.
+    expect(await routeAt(minute + 1_000 + MAX_CLOCK_SKEW_MS)).toBe(utcFolder(minute + 5 * MINUTE, 1))
+    // 6 minutes ahead: written in its folder, but the link stays.
+    expect(await routeAt(minute + 6 * MINUTE + 1_000)).toBe(utcFolder(minute + 5 * MINUTE, 1))
+    await r.close()
+    expect(folderNames(dir)).toEqual([0, 5, 6].map((k) => utcFolder(minute + k * MINUTE, 1)))
+  })
+
+  it('a real rollover after a record 2 h ahead still runs a pass: the link moves, retention deletes', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const now = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(now)
+    const r = new LaneRouter(options(dir, { compress: false, symlink: true, retention: { keep: 1 } }), {
+      stderr: false,
+    })
+    const routeAt = async (time: number, n: number) => {
+      r.route(time, 'info', 'app', record(time, n))
+      await r.flush()
+      await r.whenMaintained()
+    }
+    await routeAt(now - HOUR, 0)
+    await routeAt(now, 1)
+    await routeAt(now + 2 * HOUR, 2)
+    // Before the rollover: the hour before now is kept (keep: 1 notwithstanding), the future one too.
+    expect(folderNames(dir)).toEqual([-1, 0, 2].map((k) => utcFolder(now + k * HOUR, 60)))
+    expect(readlinkSync(join(dir, 'current'))).toBe(utcFolder(now, 60))
+    vi.setSystemTime(now + HOUR)
+    await routeAt(now + HOUR, 3)
+    // The pass of the rollover: the link follows the clock, and the folder two hours old goes.
+    expect(readlinkSync(join(dir, 'current'))).toBe(utcFolder(now + HOUR, 60))
+    expect(folderNames(dir)).toEqual([0, 1, 2].map((k) => utcFolder(now + k * HOUR, 60)))
+    await r.close()
+    expect(laneLines(join(dir, utcFolder(now, 60)), 'app')).toHaveLength(1)
+  })
 })

@@ -87,6 +87,22 @@ describe('foldersToDelete', () => {
     expect(decided).toHaveLength(8)
     expect(decided.at(-1)).toBe('2026-11-08')
   })
+
+  it('folders after the horizon (records from the future) neither count toward keep nor are deleted', () => {
+    // 2026-11-11 (tomorrow) and a year ahead, as a record timed in the future makes them.
+    const ahead = [...days(1, Date.UTC(2026, 10, 11)), ...days(1, Date.UTC(2027, 10, 10))]
+    const horizon = Date.UTC(2026, 10, 10)
+    const request = { folders: [...ahead, ...folders], maxAgeMs: undefined, now, kept, horizon }
+    // The same as without them: the 3 newest real folders stay, and so do both future ones.
+    expect(foldersToDelete({ ...request, keep: 3 })).toEqual(
+      foldersToDelete({ folders, keep: 3, maxAgeMs: undefined, now, kept }),
+    )
+    expect(foldersToDelete({ ...request, keep: 3 })).toHaveLength(7)
+    expect(foldersToDelete({ ...request, keep: 1 })).toHaveLength(8)
+    expect(foldersToDelete({ ...request, keep: 1, maxAgeMs: 1 })).not.toContain('2026-11-11')
+    // Without a horizon they are the newest: keep=3 would leave only one real folder (and kept names).
+    expect(foldersToDelete({ ...request, keep: 3, horizon: undefined })).toHaveLength(8)
+  })
 })
 
 function router(dir: string, options: LanesOptions): LaneRouter {

@@ -57,7 +57,8 @@ describe('@loglanes/pino maintains its dir', () => {
     writeFileSync(join(dir, 'README.txt'), 'logs\n')
     mkdirSync(join(dir, '2020-01-01'))
     mkdirSync(join(dir, '2020-01-01__10-30'))
-    const starts = Array.from({ length: 10 }, (_, k) => hour(k - 6))
+    // Up to the hour of now: a record further ahead than MAX_CLOCK_SKEW_MS is no rollover.
+    const starts = Array.from({ length: 10 }, (_, k) => hour(k - 9))
     const logger = lanesLogger({ dir, interval: '1h', retention: { keep: 3 }, symlink: true })
     for (const start of starts) logInterval(logger, start, 40)
     await endLogger(logger)

@@ -17,8 +17,10 @@
  *   intervals' folders and dot-names are never touched. There is no audit file: a restart, or new options,
  *   forget nothing.
  * - **Retention** deletes folders beyond the newest `keep` and those whose interval ended more than `maxAge`
- *   ago (compressed files go with their folder), never the active interval (the newest routed or that of now,
- *   whichever is newer), the newest routed one, nor the interval before either.
+ *   ago (compressed files go with their folder), never the interval of now by the clock, the active interval
+ *   (the newest routed, when it starts within {@link MAX_CLOCK_SKEW_MS} of the clock, else that of now), the
+ *   newest routed one, nor the interval before any of them, whatever record times said. Folders of intervals
+ *   further ahead (records timed in the future) neither count toward `keep` nor are deleted until their time.
  * - **Compression** turns each `<lane>.log` of a folder whose interval ended, and whose files were last written,
  *   more than `graceMs` plus two sweeps ago (60 s by default), and which this process is not writing, into
  *   `<lane>.log.gz`. Bytes are moved aside, gzipped (Node's zlib) to a temporary name, synced and renamed in;
@@ -54,7 +56,13 @@ export {
   type LaneFiles,
   scanFolder,
 } from './gzipFolder.js'
-export { createIntervalClock, type Interval, type IntervalClock, parseInterval } from './intervalClock.js'
+export {
+  createIntervalClock,
+  type Interval,
+  type IntervalClock,
+  MAX_CLOCK_SKEW_MS,
+  parseInterval,
+} from './intervalClock.js'
 export { LaneFile, type LaneFileHost } from './laneFile.js'
 export {
   type LaneErrorEvent,

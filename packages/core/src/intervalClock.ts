@@ -25,6 +25,20 @@ export interface IntervalClock {
   intervalNamed(name: string): Interval | undefined
 }
 
+/**
+ * How far ahead of this host's clock a record time may be and still count as the present: another host's clock
+ * a little ahead, records stamped just before a boundary and routed after it. 5 minutes. A record timed further
+ * ahead (a wrong clock, a bad or hostile time) is written in its own folder, but is no rollover: it moves neither
+ * the `current` link nor retention, and its folder does not count toward `retention.keep` until its interval
+ * comes.
+ *
+ * @example
+ * ```ts
+ * const startsTooFarAhead = (interval: Interval) => interval.start - Date.now() > MAX_CLOCK_SKEW_MS
+ * ```
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000
+
 const INTERVAL_REQUIREMENT = "must divide a day evenly (1m…24h) or be 'none'"
 const INTERVAL_PATTERN = /^([1-9]\d{0,3})([mh])$/
 const MINUTES_PER_DAY = 1440

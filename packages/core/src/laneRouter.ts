@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
-import { createIntervalClock, type Interval, type IntervalClock } from './intervalClock.js'
+import { createIntervalClock, type Interval, type IntervalClock, MAX_CLOCK_SKEW_MS } from './intervalClock.js'
 import { LaneFile, type LaneFileHost } from './laneFile.js'
 import { type LaneSet, LaneSets } from './laneSet.js'
 import { prepareLanesDir } from './lanesDir.js'
-import { MAX_LEAD_MS, type MaintenanceErrorEvent } from './maintenance.js'
+import type { MaintenanceErrorEvent } from './maintenance.js'
 import { type MaintenanceHost, MaintenanceScheduler } from './maintenanceScheduler.js'
 import type { ResolvedLanesOptions } from './options.js'
 import { compileStrftime } from './strftime.js'
@@ -95,7 +95,10 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   private current: FolderState | undefined
   private start = 0
   private end = 0
-  /** The newest interval routed: a record opening a newer one is a rollover. */
+  /**
+   * The newest interval routed that starts no later than {@link MAX_CLOCK_SKEW_MS} after the clock did when it
+   * was routed: a record opening a newer one (within the skew too) is a rollover.
+   */
   private newest: Interval | undefined
   private newestStart = -Infinity
   private readonly maintenance: MaintenanceScheduler | undefined
@@ -348,9 +351,10 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     }
     if (this.current !== undefined) this.current.used = this.generation
     this.current = folder
-    // A record from more than a day ahead (a bad or hostile time) is written, but is no rollover: counting it
-    // would make every later real rollover look old and stop maintenance until a restart.
-    if (interval.start > this.newestStart && interval.start - Date.now() <= MAX_LEAD_MS) {
+    // A record timed further ahead of the clock than MAX_CLOCK_SKEW_MS (a wrong clock, a bad or hostile time) is
+    // written, but is no rollover: counting it would point the link at its folder, let retention take it for the
+    // present, and make every later real rollover look old, stopping maintenance until that time.
+    if (interval.start > this.newestStart && interval.start - Date.now() <= MAX_CLOCK_SKEW_MS) {
       this.newestStart = interval.start
       this.newest = interval
       this.maintenance?.request()

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { pointLink } from './currentLink.js'
 import { parseFolderName } from './folderNames.js'
 import { gzipFolder, scanFolder } from './gzipFolder.js'
-import { createIntervalClock, type Interval, type IntervalClock } from './intervalClock.js'
+import { createIntervalClock, type Interval, type IntervalClock, MAX_CLOCK_SKEW_MS } from './intervalClock.js'
 import { acquireMaintenanceLock, DEFAULT_LOCK_STALE_MS, MAINTENANCE_LOCK_NAME } from './maintenanceLock.js'
 import type { ResolvedLanesOptions } from './options.js'
 import { removeOwnEntry } from './removeOwnEntry.js'
@@ -63,9 +63,6 @@ export interface MaintenanceResult {
 const STRAY_DOT_NAME =
   /^\.(?:[A-Za-z][A-Za-z0-9_-]{0,63}\.\d+-[0-9a-f]+\.link|loglanes\.lock\.\d+-[0-9a-f]+\.stale)$/
 
-/** How far ahead of the clock the newest routed interval may start and still be the active one. */
-export const MAX_LEAD_MS = 86_400_000
-
 /** Folder names examined between two turns of the event loop. */
 const YIELD_EVERY = 256
 
@@ -84,9 +81,10 @@ const NOTHING: MaintenanceResult = Object.freeze({
  * it at start and after each rollover; it is exported for one-off runs (a cron job, a CLI).
  *
  * Only directories whose names are interval folders of the configured interval (and zone) are ever touched;
- * dot-names are loglanes' own. The active interval (the newest one routed, or the interval of now, whichever
- * is newer; a record time more than a day ahead of the clock does not count) and the one before it are never
- * deleted, nor is the newest routed one and the one before it.
+ * dot-names are loglanes' own. The interval of now (by this clock) and the one before it are never deleted,
+ * whatever record times said, nor are the active interval (the newest one routed when it starts within
+ * {@link MAX_CLOCK_SKEW_MS} of the clock, else that of now; the link points at it), the newest routed one, and the
+ * one before each. Folders of intervals further ahead (records timed in the future) do not count toward `keep`.
  * Failures are reported to `onError` and never thrown.
  *
  * @example
@@ -118,8 +116,10 @@ class Pass {
   private readonly now: number
   private readonly quietMs: number
   private readonly active: Interval
-  /** Never deleted: the active interval, the newest routed one, and the interval before each. */
+  /** Never deleted: the interval of now, the active one, the newest routed one, and the interval before each. */
   private readonly kept = new Set<string>()
+  /** The wall-clock start of the newest interval records may be in by this clock (see `RetentionRequest`). */
+  private readonly horizon: number | undefined
   private readonly deleted: string[] = []
   private readonly compressed: string[] = []
   private retryAt: number | undefined
@@ -133,15 +133,22 @@ class Pass {
     this.quietMs = pass.quietMs ?? 60_000
     const ofNow = this.clock.intervalAt(this.now)
     const newest = pass.newest
-    // Records ahead of this clock (another host's clock) make their interval the active one, but not from more
-    // than a day ahead: such a record time is bad or hostile, and must take neither the link nor the place of the
-    // interval of now in retention.
-    const ahead = newest !== undefined && newest.start > ofNow.start && newest.start - this.now <= MAX_LEAD_MS
+    // Records a little ahead of this clock (another host's clock) make their interval the active one, but not
+    // from further than the skew: such a record time is wrong, bad or hostile, and must take neither the link nor
+    // the place of the interval of now in retention.
+    const ahead =
+      newest !== undefined && newest.start > ofNow.start && newest.start - this.now <= MAX_CLOCK_SKEW_MS
     this.active = ahead ? newest : ofNow
-    for (const interval of newest === undefined ? [this.active] : [this.active, newest]) {
+    // The interval of now is kept by the clock alone, whatever was routed (or passed in by a caller).
+    for (const interval of newest === undefined ? [ofNow, this.active] : [ofNow, this.active, newest]) {
       this.kept.add(interval.name)
       this.kept.add(this.clock.intervalAt(interval.start - 1).name)
     }
+    const minutes = options.intervalMinutes
+    this.horizon =
+      minutes === null
+        ? undefined
+        : parseFolderName(this.clock.intervalAt(this.now + MAX_CLOCK_SKEW_MS).name, minutes)
   }
 
   async run(): Promise<MaintenanceResult> {
@@ -244,7 +251,14 @@ class Pass {
       if (wallStart !== undefined) upcoming.push({ name: newest.name, wallStart, end: newest.end })
     }
     const doomed = new Set(
-      foldersToDelete({ folders: [...folders, ...upcoming], keep, maxAgeMs, now: this.now, kept: this.kept }),
+      foldersToDelete({
+        folders: [...folders, ...upcoming],
+        keep,
+        maxAgeMs,
+        now: this.now,
+        kept: this.kept,
+        horizon: this.horizon,
+      }),
     )
     for (const name of doomed) {
       const path = join(this.options.dir, name)

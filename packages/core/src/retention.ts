@@ -17,13 +17,22 @@ export interface RetentionRequest {
   readonly maxAgeMs: number | undefined
   /** The current time (epoch ms). */
   readonly now: number
-  /** Names never deleted: the active interval, the one before it, and the one being written. */
+  /** Names never deleted: the interval of now, the active one, the one being written, and the one before each. */
   readonly kept: ReadonlySet<string>
+  /**
+   * The `wallStart` of the newest interval the clock allows records in: that of `now` plus
+   * `MAX_CLOCK_SKEW_MS` (5 minutes). Folders after it hold records timed in the future (a wrong clock, a bad or hostile
+   * time): they neither count toward `keep`, so they cannot push real past folders out, nor are deleted, since
+   * nothing says how old they are; once their interval comes they count as any other. Undefined: every folder
+   * counts.
+   */
+  readonly horizon?: number | undefined
 }
 
 /**
  * Decides which interval folders retention deletes: those beyond the newest `keep` and those whose interval
- * ended more than `maxAgeMs` ago, never one named in `kept`. Pure: it only looks at names and times.
+ * ended more than `maxAgeMs` ago, never one named in `kept` nor one after the `horizon`. Pure: it only looks at
+ * names and times.
  *
  * @returns the names to delete, oldest first.
  * @example
@@ -38,9 +47,11 @@ export interface RetentionRequest {
  * ```
  */
 export function foldersToDelete(request: RetentionRequest): string[] {
-  const { keep, maxAgeMs, now, kept } = request
+  const { keep, maxAgeMs, now, kept, horizon } = request
   const unique = new Map<string, RetentionFolder>()
-  for (const folder of request.folders) unique.set(folder.name, folder)
+  for (const folder of request.folders) {
+    if (horizon === undefined || folder.wallStart <= horizon) unique.set(folder.name, folder)
+  }
   const newestFirst = [...unique.values()].sort((a, b) => b.wallStart - a.wallStart)
   const doomed: RetentionFolder[] = []
   newestFirst.forEach((folder, rank) => {
