@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
@@ -59,5 +59,20 @@ function unmount(target: string): void {
   } catch {
     // Still busy (a child that did not end): detach it now, the kernel frees it when the last user goes.
     execFileSync('umount', ['-l', target], { stdio: 'pipe' })
+  }
+}
+
+/** Writes `path` until the disk holding it is full (ENOSPC); returns the bytes it took. */
+export function fillDisk(path: string): number {
+  const chunk = Buffer.alloc(64 * 1024, 0x2e)
+  const fd = openSync(path, 'w')
+  let size = 0
+  try {
+    for (;;) size += writeSync(fd, chunk)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error
+    return size
+  } finally {
+    closeSync(fd)
   }
 }
