@@ -14,6 +14,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -22,7 +23,6 @@ import {
 import { createServer } from 'node:net'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import {
   archivesHolding,
@@ -35,7 +35,7 @@ import {
   type Snapshot,
   snapshot,
 } from '../support/attacker.js'
-import { readLines, tempDir } from '../support/files.js'
+import { readLines, tempDir, waitFor } from '../support/files.js'
 import {
   ageFiles,
   awayFromBoundary,
@@ -212,6 +212,15 @@ function expectedSeqs(parity: 0 | 1, count = COUNT): number[] {
   return Array.from({ length: count }, (_, seq) => seq).filter((seq) => seq % 2 === parity)
 }
 
+/** Where a process sleeps in the kernel (Linux `wchan`), empty once it is gone. */
+function kernelWait(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/wchan`, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
 /** A fresh `dir` (`<base>/logs`) and a folder beside it for the victims (`<base>/outside`). */
 function folders(): { base: string; dir: string; outside: string } {
   const base = tempDir('loglanes-hostile-')
@@ -306,8 +315,8 @@ const LANE_CASES: readonly LaneCase[] = [
       const fd = openSync(swallowed, 'w')
       const cat = spawn('cat', [lane], { stdio: ['ignore', fd, 'ignore'] })
       closeSync(fd)
-      // Let cat reach its open(2) of the FIFO: from then on a writer's open succeeds.
-      await sleep(200)
+      // Wait until cat sits in its open(2) of the FIFO, waiting for a writer: from then on a writer's open succeeds.
+      await waitFor(() => kernelWait(cat.pid!) === 'wait_for_partner', 5_000, 'cat waiting on the FIFO')
       return {
         victims: [swallowed],
         entry: lane,
