@@ -93,3 +93,33 @@ describe('lane sets', () => {
     expect(sets.lanesOf('app', 'level-999').map((i) => sets.names[i])).toEqual(['app'])
   })
 })
+
+describe('lane sets with levelFiles { mode, levels }', () => {
+  const listed = (mode: string) => ({
+    domains: ['app', 'db'],
+    levelFiles: { mode, levels: ['info', 'error'] },
+  })
+
+  it('exact: only a listed level gets its file', () => {
+    expect(lanes(listed('exact'), 'db', 'error')).toEqual(['db', 'error'])
+    expect(lanes(listed('exact'), 'db', 'info')).toEqual(['db', 'info'])
+    expect(lanes(listed('exact'), 'db', 'debug')).toEqual(['db'])
+    expect(lanes(listed('exact'), 'db', 'warn')).toEqual(['db'])
+    // A label nobody configured gets no file either.
+    expect(lanes(listed('exact'), 'db', 'level-35')).toEqual(['db'])
+  })
+
+  it('threshold: each listed level file holds the records at or above it', () => {
+    expect(lanes(listed('threshold'), 'app', 'fatal')).toEqual(['app', 'info', 'error'])
+    expect(lanes(listed('threshold'), 'app', 'warn')).toEqual(['app', 'info'])
+    expect(lanes(listed('threshold'), 'app', 'info')).toEqual(['app', 'info'])
+    expect(lanes(listed('threshold'), 'app', 'debug')).toEqual(['app'])
+    expect(lanes(listed('threshold'), 'app', 'level-35')).toEqual(['app'])
+  })
+
+  it('mirrors from a listed level still fire', () => {
+    const options = { ...listed('exact'), lanes: ['alerts'], mirrors: { error: ['alerts'] } }
+    expect(lanes(options, 'db', 'error')).toEqual(['db', 'error', 'alerts'])
+    expect(lanes(options, 'db', 'warn')).toEqual(['db'])
+  })
+})

@@ -184,7 +184,47 @@ describe('resolveOptions errors name the option, the accepted values and the val
     [
       'levelFiles wrong',
       { levelFiles: true },
-      `loglanes: option "levelFiles" must be 'exact', 'threshold' or false; got true`,
+      `loglanes: option "levelFiles" must be 'exact', 'threshold', false or { mode: 'exact' | 'threshold', levels: [level, ...] }; got true`,
+    ],
+    [
+      'levelFiles list with a bad mode',
+      { levelFiles: { mode: 'all', levels: ['error'] } },
+      `loglanes: option "levelFiles.mode" must be 'exact' or 'threshold'; got 'all'`,
+    ],
+    [
+      'levelFiles list without levels',
+      { levelFiles: { mode: 'exact' } },
+      'loglanes: option "levelFiles.levels" must list the levels that get files; got undefined',
+    ],
+    [
+      'levelFiles list empty',
+      { levelFiles: { mode: 'exact', levels: [] } },
+      'loglanes: option "levelFiles.levels" must list at least one level; got []',
+    ],
+    [
+      'levelFiles list naming no level of the logger',
+      { levelFiles: { mode: 'threshold', levels: ['eror'] } },
+      `loglanes: option "levelFiles.levels" must list levels of the logger (trace, debug, info, warn, error, fatal); got 'eror' (did you mean 'error'?)`,
+    ],
+    [
+      'levelFiles list naming a level twice',
+      { levelFiles: { mode: 'exact', levels: ['info', 'info'] } },
+      `loglanes: option "levelFiles.levels" must not list a name twice; got 'info'`,
+    ],
+    [
+      'levelFiles list with an unknown key',
+      { levelFiles: { mode: 'exact', levels: ['info'], only: true } },
+      'loglanes: option "levelFiles.only" is not a levelFiles option (use mode and levels); got true',
+    ],
+    [
+      'a domain named like a level names the way out',
+      { domains: ['app', 'info'] },
+      `loglanes: option "domains" must not reuse a lane name: 'info' clashes with level "info" (domains, extra lanes and level files share one folder); got 'info' (or give only some levels files: levelFiles: { mode: 'exact', levels: [...] } without "info")`,
+    ],
+    [
+      'a mirror keyed by a level left out of levelFiles.levels',
+      { levelFiles: { mode: 'exact', levels: ['error'] }, mirrors: { warn: ['app'] } },
+      `loglanes: option "mirrors.warn" must be keyed by a domain or level lane (app, error); got 'warn'`,
     ],
     [
       'customLevels not an object',
@@ -320,6 +360,48 @@ describe('resolveOptions errors name the option, the accepted values and the val
     expect(error.received).toBe('7m')
     expect(configError({ timezone: 'Mars/Olympus' }).option).toBe('timezone')
     expect(configError({ timestampFormat: '%Q' }).option).toBe('timestampFormat')
+  })
+
+  it('levelFiles.levels frees the other level names: an http domain beside winston-like levels', () => {
+    const levels = { error: 0, warn: -1, info: -2, http: -3, verbose: -4, debug: -5, silly: -6 }
+    const options = resolveOptions(
+      { domains: ['app', 'http'], levelFiles: { mode: 'exact', levels: ['error', 'warn', 'info'] } },
+      { levels },
+    )
+    expect(options.levelFiles).toBe('exact')
+    expect(options.levelFileLevels).toEqual(['error', 'warn', 'info'])
+    expect(() => resolveOptions({ domains: ['app', 'http'] }, { levels })).toThrow(
+      `'http' clashes with level "http"`,
+    )
+  })
+
+  it('levels pending (a winston transport before its logger): level names in mirrors wait, the rest is checked', () => {
+    const pending = { levelsPending: true }
+    const options = resolveOptions(
+      {
+        domains: ['app', 'db'],
+        lanes: ['alerts'],
+        mirrors: { error: ['alerts'], db: ['error'], crit: ['app'] },
+      },
+      pending,
+    )
+    expect([...options.mirrors]).toEqual([
+      ['error', ['alerts']],
+      ['db', ['error']],
+      ['crit', ['app']],
+    ])
+    expect(() => resolveOptions({ lanes: ['alerts'], mirrors: { alerts: ['app'] } }, pending)).toThrow(
+      `option "mirrors.alerts" must be keyed by a domain (app) or a level of the logger; got 'alerts'`,
+    )
+    expect(() => resolveOptions({ mirrors: { 'a/b': ['app'] } }, pending)).toThrow('option "mirrors.a/b"')
+    expect(() => resolveOptions({ mirrors: { error: ['../x'] } }, pending)).toThrow('option "mirrors.error"')
+    // The listed levels are the level lanes: mirrors are checked against them even while pending.
+    expect(() =>
+      resolveOptions(
+        { levelFiles: { mode: 'exact', levels: ['error'] }, mirrors: { warn: ['app'] } },
+        pending,
+      ),
+    ).toThrow('option "mirrors.warn" must be keyed by a domain or level lane (app, error)')
   })
 
   it('allows a level name as a domain when level files are off', () => {

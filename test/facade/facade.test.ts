@@ -217,6 +217,49 @@ describe('createLanes', () => {
   })
 })
 
+describe('createLanes: level lanes on both backends', () => {
+  it.each(BACKENDS)('%s: mirrors to and from level lanes (error -> alerts, db -> error)', async (backend) => {
+    const dir = tempDir()
+    const log = createLanes({
+      dir,
+      domains: ['app', 'db'],
+      backend,
+      interval: 'none',
+      lanes: ['alerts'],
+      mirrors: { error: ['alerts'], db: ['error'] },
+    })
+    for (let n = 0; n < 200; n++) (n % 2 ? log.db : log.app)[n % 4 < 2 ? 'error' : 'info']({ n }, 'r')
+    await log.shutdown()
+    // 100 errors, 100 db records of which 50 are errors: error.log gets 150, each once.
+    expect(lineCounts(dir)).toEqual({
+      'app.log': 100,
+      'db.log': 100,
+      'error.log': 150,
+      'info.log': 100,
+      'alerts.log': 100,
+    })
+  })
+
+  it.each(BACKENDS)(
+    "%s: levelFiles { mode: 'threshold', levels: ['warn'] } and a domain named debug",
+    async (backend) => {
+      const dir = tempDir()
+      const log = createLanes({
+        dir,
+        domains: ['app', 'debug'],
+        backend,
+        level: 'trace',
+        interval: 'none',
+        levelFiles: { mode: 'threshold', levels: ['warn'] },
+      })
+      const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const
+      for (let n = 0; n < 600; n++) (n % 2 ? log.debug : log.app)[levels[n % 6]!]({ n }, 'r')
+      await log.shutdown()
+      expect(lineCounts(dir)).toEqual({ 'app.log': 300, 'debug.log': 300, 'warn.log': 300 })
+    },
+  )
+})
+
 describe('createLanes in child processes', () => {
   it('4 processes x 25,000 records into one dir: every line present once and whole', async () => {
     const dir = tempDir()

@@ -248,3 +248,81 @@ describe('@loglanes/pino in targets and pipelines', () => {
     })
   })
 })
+
+describe('@loglanes/pino: the level files are exactly the logger levels', () => {
+  const CUSTOM = { chatter: 15, notice: 30, crit: 50 }
+  const CUSTOM_NAMES = ['chatter', 'notice', 'crit'] as const
+  type Custom = (typeof CUSTOM_NAMES)[number]
+  const transports = {
+    target: (options: object) => ({ target: '@loglanes/pino', options }),
+    targets: (options: object) => ({
+      levels: CUSTOM,
+      targets: [
+        { target: '@loglanes/pino', level: 'chatter', options },
+        { target: 'pino/file', level: 'crit', options: { destination: join(tempDir(), 'crit.log') } },
+      ],
+    }),
+    pipeline: (options: object) => ({ pipeline: [{ target: TAG }, { target: '@loglanes/pino', options }] }),
+  }
+
+  it.each(
+    (['target', 'targets', 'pipeline'] as const).flatMap((mode) =>
+      (['exact', 'threshold'] as const).map((levelFiles) => [mode, levelFiles] as const),
+    ),
+  )('useOnlyCustomLevels, %s, %s: only chatter/notice/crit files', async (mode, levelFiles) => {
+    const dir = tempDir()
+    const logger = timedLogger<Custom>(
+      {
+        level: 'chatter',
+        customLevels: CUSTOM,
+        useOnlyCustomLevels: true,
+        transport: transports[mode]({ dir, timezone: 'UTC', levelFiles }),
+      },
+      clock(),
+    )
+    for (let n = 0; n < 300; n++) logger[CUSTOM_NAMES[n % 3]!]({ n }, 'custom')
+    await endLogger(logger)
+    expect(lineCounts(dir)).toEqual(
+      levelFiles === 'exact'
+        ? {
+            '2026-11-20/app.log': 300,
+            '2026-11-20/chatter.log': 100,
+            '2026-11-20/notice.log': 100,
+            '2026-11-20/crit.log': 100,
+          }
+        : {
+            '2026-11-20/app.log': 300,
+            '2026-11-20/chatter.log': 300,
+            '2026-11-20/notice.log': 200,
+            '2026-11-20/crit.log': 100,
+          },
+    )
+  })
+
+  it.each(['target', 'targets', 'pipeline'] as const)(
+    "%s: levelFiles { mode: 'threshold', levels: ['info', 'error'] } gives only those two files",
+    async (mode) => {
+      const dir = tempDir()
+      const levelFiles = { mode: 'threshold', levels: ['info', 'error'] }
+      const transport =
+        mode === 'targets'
+          ? {
+              targets: [
+                { target: '@loglanes/pino', level: 'debug', options: { dir, timezone: 'UTC', levelFiles } },
+              ],
+            }
+          : mode === 'target'
+            ? transports.target({ dir, timezone: 'UTC', levelFiles })
+            : transports.pipeline({ dir, timezone: 'UTC', levelFiles })
+      const logger = timedLogger({ level: 'debug', transport }, clock())
+      const levels = ['debug', 'info', 'warn', 'error', 'fatal'] as const
+      for (let n = 0; n < 500; n++) logger[levels[n % 5]!]({ n }, 'r')
+      await endLogger(logger)
+      expect(lineCounts(dir)).toEqual({
+        '2026-11-20/app.log': 500,
+        '2026-11-20/info.log': 400,
+        '2026-11-20/error.log': 200,
+      })
+    },
+  )
+})

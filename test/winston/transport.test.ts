@@ -247,3 +247,86 @@ describe('LanesTransport', () => {
     expect(lineCounts(join(dir, 'lanes'))).toEqual({ [`${DAY}/app.log`]: 2500, [`${DAY}/db.log`]: 2500 })
   })
 })
+
+describe('LanesTransport: levels come from the logger (mirrors, levelFiles lists)', () => {
+  it('mirrors to and from level lanes work, as on pino: error -> alerts, db -> error', async () => {
+    const dir = tempDir()
+    const transport = lanes(dir, {
+      interval: 'none',
+      lanes: ['alerts'],
+      mirrors: { error: ['alerts'], db: ['error'] },
+    })
+    const logger = winston.createLogger({ level: 'debug', transports: [transport] })
+    for (let n = 0; n < 300; n++)
+      logger.child({ domain: ['app', 'db', 'web'][n % 3] })[n % 2 ? 'error' : 'info']('r', { n })
+    await endLogger(logger)
+    // error: 150 records; db: 100 records, 50 of them errors (each written once to error.log).
+    expect(lineCounts(dir)).toEqual({
+      'app.log': 100,
+      'db.log': 100,
+      'web.log': 100,
+      'error.log': 200,
+      'info.log': 150,
+      'alerts.log': 150,
+    })
+  })
+
+  it("mirrors name the logger's own levels (syslog crit), and a name that is no level fails createLogger", () => {
+    const dir = tempDir()
+    const mirrors = { crit: ['app'] }
+    expect(() =>
+      winston.createLogger({
+        levels: winston.config.syslog.levels,
+        transports: [lanes(dir, { interval: 'none', mirrors })],
+      }),
+    ).not.toThrow()
+    // Constructed fine (crit may be a level of the logger it will get); npm levels have no crit.
+    const transport = lanes(dir, { interval: 'none', mirrors })
+    expect(() => winston.createLogger({ transports: [transport] })).toThrow(
+      `loglanes: option "mirrors.crit" must be keyed by a domain or level lane (app, db, web, error, warn, info, http, verbose, debug, silly); got 'crit'`,
+    )
+    // What can never be a level fails at construction.
+    expect(() => lanes(dir, { lanes: ['alerts'], mirrors: { alerts: ['app'] } })).toThrow(LanesConfigError)
+    expect(listFiles(dir)).toEqual([])
+  })
+
+  it("an http domain beside npm levels, with levelFiles: { mode: 'exact', levels: ['error', 'warn', 'info'] }", async () => {
+    const dir = tempDir()
+    const levelFiles = { mode: 'exact', levels: ['error', 'warn', 'info'] } as const
+    const transport = lanes(dir, { interval: 'none', domains: ['app', 'http'], levelFiles })
+    const logger = winston.createLogger({ level: 'silly', transports: [transport] })
+    const levels = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const
+    for (let n = 0; n < 700; n++) logger.child({ domain: n % 2 ? 'http' : 'app' })[levels[n % 7]!]('r', { n })
+    await endLogger(logger)
+    expect(lineCounts(dir)).toEqual({
+      'app.log': 350,
+      'http.log': 350,
+      'error.log': 100,
+      'warn.log': 100,
+      'info.log': 100,
+    })
+    // Without the list the clash is refused, naming the way out.
+    expect(() => winston.createLogger({ transports: [lanes(dir, { domains: ['app', 'http'] })] })).toThrow(
+      `or give only some levels files: levelFiles: { mode: 'exact', levels: [...] } without "http"`,
+    )
+    // A listed level the logger lacks fails createLogger.
+    expect(() =>
+      winston.createLogger({
+        transports: [lanes(dir, { levelFiles: { mode: 'threshold', levels: ['crit'] } })],
+      }),
+    ).toThrow(`option "levelFiles.levels" must list levels of the logger`)
+  })
+
+  it("threshold with a list: each listed level's file holds the records at or above it", async () => {
+    const dir = tempDir()
+    const levelFiles = { mode: 'threshold', levels: ['error', 'info'] } as const
+    const logger = winston.createLogger({
+      level: 'silly',
+      transports: [lanes(dir, { interval: 'none', levelFiles })],
+    })
+    const levels = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const
+    for (let n = 0; n < 700; n++) logger[levels[n % 7]!]('r', { n })
+    await endLogger(logger)
+    expect(lineCounts(dir)).toEqual({ 'app.log': 700, 'error.log': 100, 'info.log': 300 })
+  })
+})

@@ -24,18 +24,23 @@ export class LaneSets {
   private readonly otherLanes: ReadonlySet<string>
   private readonly levels: Map<string, number>
   private levelsBySeverity: readonly [string, number][]
+  /** The levels that get files (`levelFiles: { levels }`); undefined: every level. */
+  private readonly fileLevels: ReadonlySet<string> | undefined
   private unknownLevels = 0
 
   constructor(
     private readonly options: Pick<
       ResolvedLanesOptions,
       'domains' | 'defaultDomain' | 'levelFiles' | 'levels' | 'mirrors' | 'lanes'
-    >,
+    > &
+      Partial<Pick<ResolvedLanesOptions, 'levelFileLevels'>>,
   ) {
     this.declared = new Set(options.domains)
     this.otherLanes = new Set([...options.domains, ...options.lanes].map((name) => name.toLowerCase()))
     this.levels = new Map(options.levels)
     this.levelsBySeverity = sortBySeverity(this.levels)
+    const listed = options.levelFileLevels
+    this.fileLevels = listed === undefined ? undefined : new Set(listed)
   }
 
   /**
@@ -89,13 +94,18 @@ export class LaneSets {
     if (mode === false || !LANE_NAME_PATTERN.test(level) || this.otherLanes.has(level.toLowerCase()))
       return []
     const severity = this.levels.get(level)
+    const listed = this.fileLevels
     if (severity === undefined) {
+      // Only the listed levels get files.
+      if (listed !== undefined) return []
       // A label nobody configured (e.g. `level-35`): its own file, up to a bound.
       if (!this.indexOf.has(level) && ++this.unknownLevels > MAX_UNKNOWN_LEVELS) return []
       return [level]
     }
-    if (mode === 'exact') return [level]
-    return this.levelsBySeverity.filter(([, s]) => s <= severity).map(([name]) => name)
+    if (mode === 'exact') return listed === undefined || listed.has(level) ? [level] : []
+    return this.levelsBySeverity
+      .filter(([name, s]) => s <= severity && (listed === undefined || listed.has(name)))
+      .map(([name]) => name)
   }
 
   private index(name: string): number {

@@ -8,6 +8,22 @@ import { createZone } from './zone.js'
 /** How records are copied into per-level files. */
 export type LevelFilesMode = 'exact' | 'threshold' | false
 
+/**
+ * Level files for the listed levels only: `exact`, each record in the file of its level when that level is
+ * listed; `threshold`, each listed level's file holds the records at or above it. Leaves other level names free
+ * for domains (an `http` domain with winston's default levels: list `error`, `warn`, `info`).
+ *
+ * @example
+ * ```ts
+ * const options: LanesOptions = { domains: ['app', 'http'], levelFiles: { mode: 'exact', levels: ['error', 'warn', 'info'] } }
+ * ```
+ */
+export interface LevelFilesList {
+  readonly mode: 'exact' | 'threshold'
+  /** Level names of the logger, at least one. */
+  readonly levels: readonly string[]
+}
+
 /** Which interval folders are kept. The active and the previous interval are always kept. */
 export interface RetentionOptions {
   /** Keep at most this many of the newest interval folders (an integer ≥ 1). */
@@ -39,8 +55,11 @@ export interface LanesOptions {
   readonly domainKey?: string
   /** Lane for records with no or an undeclared domain. Default: the first domain. */
   readonly defaultDomain?: string
-  /** `'exact'` (one file per level), `'threshold'` (every level at or below) or `false`. Default `'exact'`. */
-  readonly levelFiles?: LevelFilesMode
+  /**
+   * `'exact'` (one file per level), `'threshold'` (every level at or below), `false`, or `{ mode, levels }` (files
+   * for the listed levels only). Default `'exact'`.
+   */
+  readonly levelFiles?: LevelFilesMode | LevelFilesList
   /** Extra level labels `{ name: number }` (higher is more severe), for pino `targets` mode. */
   readonly customLevels?: Readonly<Record<string, number>>
   /** `Nm`/`Nh` dividing a day evenly (`1m` … `24h`), or `'none'`. Default `'24h'`. */
@@ -81,6 +100,8 @@ export interface ResolvedLanesOptions {
   readonly domainKey: string
   readonly defaultDomain: string
   readonly levelFiles: LevelFilesMode
+  /** The levels that get files (`levelFiles: { levels }`); undefined: every level (with `levelFiles` on). */
+  readonly levelFileLevels: readonly string[] | undefined
   /** Every known level label and its severity (higher is more severe). */
   readonly levels: ReadonlyMap<string, number>
   readonly interval: string
@@ -110,6 +131,12 @@ export interface ResolveContext {
   readonly levels?: Readonly<Record<string, number>>
   /** Option names the entry point handles itself (e.g. the facade's `backend`); accepted and ignored here. */
   readonly extraOptions?: readonly string[]
+  /**
+   * The logger's levels are not known yet (a winston transport before it is added to a logger): names that can
+   * only be levels (mirror keys and targets, `levelFiles.levels`) are checked as names only, and clashes with
+   * level names are not checked. Resolve again with `levels` once they are known.
+   */
+  readonly levelsPending?: boolean
 }
 
 /** File names of lanes: a letter, then letters, digits, `_` or `-`, 64 characters at most. */
@@ -279,10 +306,14 @@ function resolveCopy(input: Record<string, unknown>, context: ResolveContext): R
       defaultDomain,
     )
   }
-  const levelFiles = resolveLevelFiles(input.levelFiles)
+  const { mode: levelFiles, listed } = resolveLevelFiles(input.levelFiles)
   const levels = resolveLevels(input, context)
+  const pending = context.levelsPending === true
+  if (listed !== undefined && !pending) checkListedLevels(listed, levels)
+  // The level lanes (file names) when they are known: none, the listed ones, or every level of the logger.
+  const levelLanes = levelFiles === false ? [] : (listed ?? (pending ? undefined : [...levels.keys()]))
   const lanes = nameList(input, 'lanes', [])
-  checkNamespace(domains, lanes, levelFiles === false ? [] : [...levels.keys()])
+  checkNamespace(domains, lanes, levelLanes ?? [], listed === undefined && levelFiles !== false)
 
   const intervalMinutes = parseInterval(input.interval ?? '24h')
   const timezone = optionalString(input, 'timezone', 'local')
@@ -290,12 +321,7 @@ function resolveCopy(input: Record<string, unknown>, context: ResolveContext): R
   const format = oneOf(input, 'format', ['json', 'text'] as const, 'json')
   const timestampFormat = optionalString(input, 'timestampFormat', DEFAULT_TIMESTAMP_FORMAT)
   compileStrftime(timestampFormat, zone)
-  const mirrors = resolveMirrors(
-    input.mirrors,
-    domains,
-    lanes,
-    levelFiles === false ? [] : [...levels.keys()],
-  )
+  const mirrors = resolveMirrors(input.mirrors, domains, lanes, levelLanes)
   const retention = resolveRetention(input.retention, intervalMinutes)
   const compress = resolveCompress(input.compress, intervalMinutes)
   const symlink = resolveSymlink(input.symlink, intervalMinutes)
@@ -306,6 +332,7 @@ function resolveCopy(input: Record<string, unknown>, context: ResolveContext): R
     domainKey,
     defaultDomain,
     levelFiles,
+    levelFileLevels: listed,
     levels,
     interval: intervalMinutes === null ? 'none' : String(input.interval ?? '24h'),
     intervalMinutes,
@@ -393,10 +420,52 @@ function nameList(
   return Object.freeze(names)
 }
 
-function resolveLevelFiles(value: unknown): LevelFilesMode {
-  if (value === undefined) return 'exact'
-  if (value === 'exact' || value === 'threshold' || value === false) return value
-  throw new LanesConfigError('levelFiles', "must be 'exact', 'threshold' or false", value)
+function resolveLevelFiles(value: unknown): {
+  mode: LevelFilesMode
+  listed: readonly string[] | undefined
+} {
+  if (value === undefined) return { mode: 'exact', listed: undefined }
+  if (value === 'exact' || value === 'threshold' || value === false) return { mode: value, listed: undefined }
+  if (!isPlainObject(value)) {
+    throw new LanesConfigError(
+      'levelFiles',
+      "must be 'exact', 'threshold', false or { mode: 'exact' | 'threshold', levels: [level, ...] }",
+      value,
+    )
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'mode' && key !== 'levels') {
+      throw new LanesConfigError(
+        `levelFiles.${key}`,
+        'is not a levelFiles option (use mode and levels)',
+        value[key],
+      )
+    }
+  }
+  if (value.mode !== 'exact' && value.mode !== 'threshold') {
+    throw new LanesConfigError('levelFiles.mode', "must be 'exact' or 'threshold'", value.mode)
+  }
+  if (value.levels === undefined)
+    throw new LanesConfigError('levelFiles.levels', 'must list the levels that get files', value.levels)
+  const listed = nameList({ 'levelFiles.levels': value.levels }, 'levelFiles.levels', [])
+  if (listed.length === 0)
+    throw new LanesConfigError('levelFiles.levels', 'must list at least one level', value.levels)
+  return { mode: value.mode, listed }
+}
+
+/** Every level listed in `levelFiles.levels` must be one of the logger's. */
+function checkListedLevels(listed: readonly string[], levels: ReadonlyMap<string, number>): void {
+  for (const name of listed) {
+    if (levels.has(name)) continue
+    const known = [...levels.keys()]
+    const suggestion = name.length <= MAX_SUGGESTED_LENGTH ? closestName(name, known) : undefined
+    throw new LanesConfigError(
+      'levelFiles.levels',
+      `must list levels of the logger (${known.join(', ')})`,
+      name,
+      suggestion ? `did you mean '${suggestion}'?` : undefined,
+    )
+  }
 }
 
 function resolveLevels(input: Record<string, unknown>, context: ResolveContext): ReadonlyMap<string, number> {
@@ -427,16 +496,23 @@ function checkNamespace(
   domains: readonly string[],
   lanes: readonly string[],
   levelNames: readonly string[],
+  everyLevel: boolean,
 ): void {
   const owner = new Map<string, string>()
   for (const name of levelNames) owner.set(name.toLowerCase(), `level "${name}"`)
   const claim = (option: string, name: string) => {
     const existing = owner.get(name.toLowerCase())
     if (existing !== undefined) {
+      // Every level has a file: listing the ones that need a file frees the others' names.
+      const wayOut =
+        everyLevel && existing.startsWith('level ')
+          ? `or give only some levels files: levelFiles: { mode: 'exact', levels: [...] } without "${name}"`
+          : undefined
       throw new LanesConfigError(
         option,
         `must not reuse a lane name: '${name}' clashes with ${existing} (domains, extra lanes and level files share one folder)`,
         name,
+        wayOut,
       )
     }
     owner.set(name.toLowerCase(), `${option === 'domains' ? 'domain' : 'extra lane'} "${name}"`)
@@ -445,26 +521,38 @@ function checkNamespace(
   for (const name of lanes) claim('lanes', name)
 }
 
+/**
+ * `levelNames`: the level lanes, or undefined while the logger's levels are pending, when any name that is not a
+ * domain or an extra lane is taken for a level (checked again once the levels are known).
+ */
 function resolveMirrors(
   value: unknown,
   domains: readonly string[],
   lanes: readonly string[],
-  levelNames: readonly string[],
+  levelNames: readonly string[] | undefined,
 ): ReadonlyMap<string, readonly string[]> {
   const mirrors = new Map<string, readonly string[]>()
   if (value === undefined) return mirrors
   if (!isPlainObject(value))
     throw new LanesConfigError('mirrors', 'must be an object of { lane: [lane, ...] }', value)
-  const sources = [...domains, ...levelNames]
-  const targets = [...domains, ...levelNames, ...lanes]
+  const sources = [...domains, ...(levelNames ?? [])]
+  const targets = [...domains, ...(levelNames ?? []), ...lanes]
+  const maybeLevel = (name: unknown) =>
+    levelNames === undefined &&
+    typeof name === 'string' &&
+    LANE_NAME_PATTERN.test(name) &&
+    !domains.includes(name) &&
+    !lanes.includes(name)
   for (const [key, list] of Object.entries(value)) {
-    if (!sources.includes(key)) {
+    if (!sources.includes(key) && !maybeLevel(key)) {
       const hint = lanes.includes(key)
         ? `'${key}' is an extra lane, which only receives mirrored records and so cannot be a mirror source`
         : undefined
       throw new LanesConfigError(
         `mirrors.${key}`,
-        `must be keyed by a domain or level lane (${sources.join(', ')})`,
+        levelNames === undefined
+          ? `must be keyed by a domain (${sources.join(', ')}) or a level of the logger`
+          : `must be keyed by a domain or level lane (${sources.join(', ')})`,
         key,
         hint,
       )
@@ -472,7 +560,7 @@ function resolveMirrors(
     if (!Array.isArray(list))
       throw new LanesConfigError(`mirrors.${key}`, 'must be an array of lane names', list)
     for (const target of list) {
-      if (typeof target !== 'string' || !targets.includes(target)) {
+      if (typeof target !== 'string' || !(targets.includes(target) || maybeLevel(target))) {
         const suggestion =
           typeof target === 'string' && target.length <= MAX_SUGGESTED_LENGTH
             ? closestName(target, targets)

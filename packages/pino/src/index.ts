@@ -43,17 +43,25 @@ export { LevelLabels, PINO_LEVELS, RecordTimes } from './pinoRecord.js'
  * ```
  */
 export default async function lanesTransport(options: LanesOptions = {}): Promise<Writable> {
+  // pino posts its config to the worker as it starts, in every mode: its levels are the logger's levels, exactly
+  // (only the custom ones with `useOnlyCustomLevels`), so options are checked and level files made against them.
+  const config = parentPort === null ? undefined : await pinoConfig(parentPort)
+  const loggerLevels = levelsOf(config)
   let router: LaneRouter
   try {
-    router = new LaneRouter(resolveOptions(options, { levels: PINO_LEVELS }))
+    const resolved =
+      loggerLevels === undefined
+        ? resolveOptions(options, { levels: PINO_LEVELS })
+        : resolveOptions(withoutPinoLevels(options), { levels: loggerLevels })
+    router = new LaneRouter(resolved)
   } catch (error) {
     if (parentPort !== null) markThreadStreamFailed()
     throw error
   }
-  const stream = new LanesStream(router, parentPort !== null)
+  const stream = new LanesStream(router)
+  if (config !== undefined) stream.configure(config)
   // If the worker dies of an uncaught exception, thread-stream calls process.exit(1): write what was received.
   flushOnExit(stream)
-  if (parentPort !== null) listenForPinoConfig(parentPort, stream)
   return stream
 }
 
@@ -80,26 +88,47 @@ function markThreadStreamFailed(): void {
   }
 }
 
-/** How long lines wait for pino's config before they are routed with the levels known so far. */
+/** How long the factory waits for pino's config before it goes on with pino's default levels. */
 const CONFIG_WAIT_MS = 250
 
+let configOnce: Promise<PinoConfig | undefined> | undefined
+
 /**
- * pino posts its config to the worker just after start, in single-target, `targets` and `pipeline` mode alike:
- * with it, custom levels get their names as files even where the options could not carry them.
+ * pino's config (`PINO_CONFIG`), posted to the worker just after start in single-target, `targets` and `pipeline`
+ * mode alike; undefined if none came within {@link CONFIG_WAIT_MS}. Heard once per worker: every loglanes target
+ * in it gets the same config, however late its factory runs.
  */
-function listenForPinoConfig(port: MessagePort, stream: LanesStream): void {
-  const timer = setTimeout(done, CONFIG_WAIT_MS)
-  timer.unref()
-  function onMessage(message: unknown): void {
-    const { code, config } = (message ?? {}) as { code?: unknown; config?: PinoConfig }
-    if (code !== 'PINO_CONFIG' || config === null || typeof config !== 'object') return
-    stream.configure(config)
-    done()
+function pinoConfig(port: MessagePort): Promise<PinoConfig | undefined> {
+  configOnce ??= new Promise((resolve) => {
+    const timer = setTimeout(() => done(undefined), CONFIG_WAIT_MS)
+    function onMessage(message: unknown): void {
+      const { code, config } = (message ?? {}) as { code?: unknown; config?: unknown }
+      if (code === 'PINO_CONFIG' && config !== null && typeof config === 'object') done(config as PinoConfig)
+    }
+    function done(config: PinoConfig | undefined): void {
+      clearTimeout(timer)
+      port.off('message', onMessage)
+      resolve(config)
+    }
+    port.on('message', onMessage)
+  })
+  return configOnce
+}
+
+/** The logger's levels `{ label: number }` from pino's config: its own enumerable entries with finite numbers. */
+function levelsOf(config: PinoConfig | undefined): Record<string, number> | undefined {
+  const values = config?.levels?.values
+  if (values === null || typeof values !== 'object') return undefined
+  const levels: Record<string, number> = {}
+  for (const [label, value] of Object.entries(values)) {
+    if (typeof value === 'number' && Number.isFinite(value)) levels[label] = value
   }
-  function done(): void {
-    clearTimeout(timer)
-    port.off('message', onMessage)
-    stream.release()
-  }
-  port.on('message', onMessage)
+  return Object.keys(levels).length > 0 ? levels : undefined
+}
+
+/** The options without the `levels` pino set for a single target: the config's levels say the same, and more. */
+function withoutPinoLevels(options: LanesOptions): unknown {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return options
+  const { levels: _levels, ...rest } = options
+  return rest
 }

@@ -60,7 +60,9 @@ const TRANSPORT_OPTIONS = ['level', 'silent', 'handleExceptions', 'handleRejecti
  * ```
  */
 export class LanesTransport extends TransportStream {
-  /** The options: validated at construction, and against the logger's levels when the transport is added. */
+  /**
+   * The options: validated at construction, and again against the logger's levels when the transport is added.
+   */
   options: ResolvedLanesOptions
   private readonly lanesInput: Record<string, unknown>
   private router: LaneRouter | undefined
@@ -74,7 +76,14 @@ export class LanesTransport extends TransportStream {
   /** Set by winston from the logger on 'pipe'. */
   declare levels?: Record<string, number>
 
-  /** @throws {LanesConfigError} for invalid options, before any file is touched. */
+  /**
+   * Mirrors to and from level lanes, and `levelFiles.levels`, name the logger's levels (npm's, syslog's or custom):
+   * they can only be checked once the transport knows them.
+   *
+   * @throws {LanesConfigError} for invalid options, before any file is touched: here for everything that does
+   *   not depend on the logger's levels; from `winston.createLogger` (or `logger.add`) for a clash with a level
+   *   name, a mirror naming no domain, extra lane or level of the logger, or a listed level the logger lacks.
+   */
   constructor(options: LanesTransportOptions = {}) {
     const input = readPlainOptions(options)
     const { level, format, silent, handleExceptions, handleRejections } = input
@@ -90,8 +99,8 @@ export class LanesTransport extends TransportStream {
     for (const key of TRANSPORT_OPTIONS) delete lanes[key]
     if (winstonFormat !== undefined) delete lanes.format
     this.lanesInput = lanes
-    // Everything but clashes with level names is checked now; those wait for the logger's levels.
-    this.options = resolveOptions(lanes)
+    // Everything that does not depend on the logger's levels is checked now; the rest when they are known.
+    this.options = resolveOptions(lanes, { levelsPending: true })
     // winston-transport's own 'pipe' listener (registered first) has copied the logger's levels by now.
     this.once('pipe', () => this.start(this.levels ?? NPM_LEVELS))
   }
