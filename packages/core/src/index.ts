@@ -92,6 +92,7 @@ export {
   LANE_NAME_PATTERN,
   LANES_OPTION_NAMES,
   type LanesOptions,
+  type LevelFilesList,
   type LevelFilesMode,
   type ResolveContext,
   type ResolvedLanesOptions,
