@@ -1,4 +1,4 @@
-import { LevelLabels, PINO_LEVELS } from '@loglanes/pino'
+import { LevelLabels, LineScanner, PINO_LEVELS, RecordTimes } from '@loglanes/pino'
 import { describe, expect, it } from 'vitest'
 
 describe('LevelLabels', () => {
@@ -19,5 +19,29 @@ describe('LevelLabels', () => {
     // A number already labelled keeps its label; a new one for another number is added.
     expect(labels.labelOf(30)).toBe('info')
     expect(labels.labelOf(31)).toBe('info')
+  })
+})
+
+describe('RecordTimes', () => {
+  const T = Date.UTC(2026, 10, 20, 14)
+
+  it('reads epoch ms, epoch seconds (unixTime) and ISO strings; anything else is NaN, which routes by now', () => {
+    const times = new RecordTimes()
+    expect(times.timeOf(T)).toBe(T)
+    expect(times.timeOf(T / 1000)).toBe(T)
+    expect(times.timeOf('2026-11-20T14:00:00.000Z')).toBe(T)
+    expect(times.timeOf('2026-11-20T14:00:00.000Z')).toBe(T)
+    expect(times.timeOf('not a time')).toBeNaN()
+    expect(times.timeOf(undefined)).toBeNaN()
+  })
+
+  it("takes pino's own time from the scanner, not a later field the app calls time", () => {
+    const scanner = new LineScanner('domain')
+    const times = new RecordTimes()
+    for (const field of ['5', '"2001-01-01T00:00:00Z"', '1700000000', '{"at":1}']) {
+      const line = `{"level":30,"time":"2026-11-20T14:00:00.000Z","pid":1,"time":${field},"msg":"query took 5 ms"}`
+      expect(scanner.scan(line, 0, line.length)).toBe(true)
+      expect(times.timeOf(scanner.time)).toBe(T)
+    }
   })
 })
