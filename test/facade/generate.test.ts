@@ -118,6 +118,53 @@ describe('loglanes generate', () => {
     expect(lineCounts(join(dir, 'logs'))).toEqual({ 'db.log': 1, 'my-domain.log': 1, 'info.log': 2 })
   }, 60_000)
 
+  it('creates missing folders, and writes CommonJS for .cjs and for .js in a CommonJS project', async () => {
+    const dir = repoProject('generate-')
+    // No "type": "module": a CommonJS project.
+    writeFileSync(join(dir, 'package.json'), '{ "name": "a-commonjs-app" }\n')
+    const config = writeConfig(dir, { domains: ['app', 'db'], dir: join(dir, 'logs'), interval: 'none' })
+    const generate = (out: string) => cli(['generate', '--config', config, '--out', out, '--dts'], dir)
+    expect(await generate('src/lib/log.cjs')).toMatchObject({
+      code: 0,
+      stdout: 'wrote src/lib/log.cjs\nwrote src/lib/log.d.cts\n',
+    })
+    expect(await generate('gen/log.js')).toMatchObject({
+      code: 0,
+      stdout: 'wrote gen/log.js\nwrote gen/log.d.ts\n',
+    })
+    expect(await generate('gen/log.mjs')).toMatchObject({
+      code: 0,
+      stdout: 'wrote gen/log.mjs\nwrote gen/log.d.mts\n',
+    })
+    for (const file of ['src/lib/log.cjs', 'gen/log.js']) {
+      const source = readFileSync(join(dir, file), 'utf8')
+      expect(source).toContain("const { createLanes } = require('loglanes')")
+      expect(source).toContain('module.exports = { log }')
+      expect(source).not.toMatch(/^(import|export) /m)
+    }
+    // .mjs is ESM wherever it is.
+    expect(readFileSync(join(dir, 'gen/log.mjs'), 'utf8')).toContain("import { createLanes } from 'loglanes'")
+    const ts = await cli(['generate', '--config', config, '--out', 'deep/er/log.ts'], dir)
+    expect(ts).toMatchObject({ code: 0, stdout: 'wrote deep/er/log.ts\n' })
+    writeFileSync(
+      join(dir, 'usage.cjs'),
+      [
+        '// @ts-check',
+        "const { log } = require('./src/lib/log.cjs')",
+        "const other = require('./gen/log.js')",
+        "log.db.info('from a .cjs module')",
+        "other.log.app.info('from a .js module of a CommonJS project')",
+        '// @ts-expect-error not a declared domain',
+        'log.nope',
+        'Promise.all([log.shutdown(), other.log.shutdown()])',
+        '',
+      ].join('\n'),
+    )
+    expect(await tsc([...STRICT, '--allowJs', '--checkJs', 'usage.cjs'], dir)).toBe('')
+    await run(process.execPath, ['usage.cjs'], { cwd: dir })
+    expect(lineCounts(join(dir, 'logs'))).toEqual({ 'app.log': 1, 'db.log': 1, 'info.log': 2 })
+  }, 60_000)
+
   it('is deterministic: two runs give the same bytes, and regenerating replaces the file', async () => {
     const dir = repoProject('generate-')
     const config = writeConfig(dir, CONFIG)
@@ -178,5 +225,26 @@ describe('loglanes generate', () => {
       expect(help.stdout).toContain(flag)
     expect((await cli(['generate', '--config', 'x.json'], dir)).code).toBe(2)
     expect((await cli(['frobnicate'], dir)).code).toBe(2)
+    const misspelled = await cli(['generate', '--config', 'x.json', '--out', 'log.js', '--dst'], dir)
+    expect(misspelled.code).toBe(2)
+    expect(misspelled.stderr.split('\n')[0]).toBe(
+      "loglanes generate: unknown option '--dst' (did you mean '--dts'?)",
+    )
+    const command = await cli(['tial'], dir)
+    expect(command.code).toBe(2)
+    expect(command.stderr.split('\n')[0]).toBe("loglanes: unknown command 'tial' (did you mean 'tail'?)")
+    expect((await cli(['--verison'], dir)).stderr.split('\n')[0]).toBe(
+      "loglanes: unknown option '--verison' (did you mean '--version'?)",
+    )
+  })
+
+  it('prints its version with --version and -v', async () => {
+    const dir = repoProject('generate-')
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/facade/package.json'), 'utf8'))
+    expect(version).toMatch(/^\d+\.\d+\.\d+/)
+    for (const flag of ['--version', '-v']) {
+      expect(await cli([flag], dir)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+    }
+    expect((await cli(['--help'], dir)).stdout).toContain('--version')
   })
 })

@@ -98,7 +98,7 @@ describe('loglanes tail', () => {
     expect(fromCwd.stdout).toBe(result.stdout)
   })
 
-  it('reads the lanes chosen with --domain, --level and --lane, each record once', async () => {
+  it('reads the lanes chosen with --domain and --lane, narrowed by --level (or added up with --any), each record once', async () => {
     const lanesOf = async (...args: string[]) => {
       const result = await cli(['tail', logs, '--json', ...args])
       expect(result).toMatchObject({ code: 0, stderr: '' })
@@ -110,15 +110,30 @@ describe('loglanes tail', () => {
     const errors = await lanesOf('--level', 'error')
     expect(errors).toEqual(where((r) => r.level === 50))
     expect(errors).toHaveLength(6)
-    // A db error record is in db.log and in error.log: printed once.
-    const dbOrError = await lanesOf('--domain', 'db', '--level', 'error')
+    // --domain with --level: db's errors (records 13 and 43 of the 60), read from db.log.
+    const dbErrors = await lanesOf('--domain', 'db', '--level', 'error')
+    expect(dbErrors).toEqual(where((r) => r.domain === 'db' && r.level === 50))
+    expect(dbErrors.map(nOf)).toEqual([13, 43])
+    // The same filter on lines printed rendered, not as written.
+    const rendered = outputLines((await cli(['tail', logs, '--domain', 'db', '--level', 'error'])).stdout)
+    expect(rendered.filter((line) => !line.startsWith(' '))).toEqual([
+      expect.stringMatching(/ ERROR \[db\] record 13 /),
+      expect.stringMatching(/ ERROR \[db\] record 43 /),
+    ])
+    // --any adds them up: a db error record is in db.log and in error.log, printed once.
+    const dbOrError = await lanesOf('--domain', 'db', '--level', 'error', '--any')
     expect(dbOrError).toEqual(where((r) => r.domain === 'db' || r.level === 50))
     expect(dbOrError.map(nOf).filter((n) => Number(n) % 10 === 3)).toEqual([3, 13, 23, 33, 43, 53])
-    // A mirror lane by name.
+    // A mirror lane by name, and narrowed to a level it does not hold.
     expect(await lanesOf('--lane', 'alerts')).toEqual(where((r) => r.level === 50))
-    expect(await lanesOf('--level', 'warn', '--level', 'fatal', '--lane', 'warn')).toEqual(
+    expect(await lanesOf('--lane', 'alerts', '--level', 'warn')).toEqual([])
+    // Levels alone read their lanes, adding up.
+    expect(await lanesOf('--level', 'warn', '--level', 'fatal')).toEqual(
       where((r) => r.level === 40 || r.level === 60),
     )
+    expect(
+      await lanesOf('--domain', 'app', '--domain', 'http', '--level', 'warn', '--level', 'fatal'),
+    ).toEqual(where((r) => r.domain !== 'db' && (r.level === 40 || r.level === 60)))
     // One interval folder given as dir.
     expect(outputLines((await cli(['tail', join(logs, B), '--json'])).stdout)).toEqual(
       everyRecord.filter((line) => timeOf(line) >= Date.UTC(2026, 10, 20, 14, 1)),
@@ -263,6 +278,9 @@ describe('loglanes tail', () => {
     const written = new Set([...laneLines(join(dir, 'app.log')), ...laneLines(join(dir, 'db.log'))])
     expect(lines.every((line) => written.has(line))).toBe(true)
     expect((await cli(['tail', dir, '--json'])).stdout).toBe(result.stdout)
+    // A level filter reads the level word of a text line: db's error, with its stack lines.
+    const dbErrors = await cli(['tail', dir, '--domain', 'db', '--level', 'error'])
+    expect(outputLines(dbErrors.stdout)).toEqual(lines.slice(1, 4))
     const colored = await cli(['tail', dir], { env: cliEnv({ FORCE_COLOR: '1' }) })
     expect(colored.stdout).toContain('+00:00 \u001b[31mERROR\u001b[39m [db] connection failed')
     expect(colored.stdout).toContain('+00:00 \u001b[33mWARN\u001b[39m [app] degraded')
@@ -277,15 +295,23 @@ describe('loglanes tail', () => {
     expect(await cli(['tail', logs, '--domain', 'dbb'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `loglanes: no lane named 'dbb' in ${logs}; lanes: ${LANES.join(', ')}\n`,
+      stderr: `loglanes: no lane named 'dbb' in ${logs} (did you mean 'db'?); lanes: ${LANES.join(', ')}\n`,
     })
-    const two = await cli(['tail', logs, '--level', 'eror', '--lane', 'db', '--lane', 'x'])
-    expect(two.stderr).toBe(`loglanes: no lanes named 'eror', 'x' in ${logs}; lanes: ${LANES.join(', ')}\n`)
+    const two = await cli(['tail', logs, '--domain', 'dbb', '--lane', 'db', '--lane', 'x'])
+    expect(two.stderr).toBe(`loglanes: no lanes named 'dbb', 'x' in ${logs}; lanes: ${LANES.join(', ')}\n`)
     expect((await cli(['tail', tempDir(), '--lane', 'app'])).stderr).toMatch(
       /no lane named 'app' in .*; lanes: none\n$/,
     )
     const usage: Record<string, string> = {}
-    for (const args of [['--since', '10'], ['--since', '5y'], ['--bogus'], ['other']]) {
+    for (const args of [
+      ['--since', '10'],
+      ['--since', '5y'],
+      ['--bogus'],
+      ['--levl', 'error'],
+      ['-x'],
+      ['--domain', 'db', '--level', 'eror'],
+      ['other'],
+    ]) {
       const result = await cli(['tail', logs, ...args])
       expect(result.code).toBe(2)
       expect(result.stdout).toBe('')
@@ -295,7 +321,10 @@ describe('loglanes tail', () => {
     expect(usage).toEqual({
       '--since 10': "loglanes tail: --since takes a duration such as 30s, 10m, 2h, 1d or 1w; got '10'",
       '--since 5y': "loglanes tail: --since takes a duration such as 30s, 10m, 2h, 1d or 1w; got '5y'",
-      '--bogus': expect.stringMatching(/^loglanes tail: Unknown option '--bogus'/),
+      '--bogus': "loglanes tail: unknown option '--bogus'",
+      '--levl error': "loglanes tail: unknown option '--levl' (did you mean '--level'?)",
+      '-x': "loglanes tail: unknown option '-x'",
+      '--domain db --level eror': "loglanes tail: unknown level 'eror' (did you mean 'error'?)",
       other: `loglanes tail: one dir at most; got ${logs} other`,
     })
   })
@@ -307,6 +336,7 @@ describe('loglanes tail', () => {
       '--domain',
       '--level',
       '--lane',
+      '--any',
       '--since',
       '--follow',
       '--json',

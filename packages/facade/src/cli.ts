@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util'
-import { LanesConfigError } from '@loglanes/core'
+import { readFileSync } from 'node:fs'
+import { type ParseArgsConfig, parseArgs } from 'node:util'
+import { closestName, LanesConfigError } from '@loglanes/core'
 import { parseDuration } from './sinceDuration.js'
 
 const HELP = `Usage: loglanes <command> [options]
@@ -10,8 +11,14 @@ Commands:
   tail       print the records of chosen lanes, merged in time order; --follow keeps printing
   ls         list the interval folders with each lane file's size and line count
 
+Options:
+  -v, --version  print the version of loglanes
+  -h, --help     show this help
+
 Run 'loglanes <command> --help' for a command's options.
 `
+
+const COMMANDS = ['generate', 'tail', 'ls']
 
 const GENERATE_HELP = `Usage: loglanes generate --config <file> --out <file> [--dts] [--force]
 
@@ -21,15 +28,18 @@ and the domain union as the type \`Domain\`. The same config always gives the sa
 
 Options:
   --config <file>  the JSON options file (for example loglanes.config.json)
-  --out <file>     the module to write: .ts for TypeScript; with --dts, .js or .mjs
+  --out <file>     the module to write: .ts, .mts or .cts for TypeScript; with --dts, .js, .mjs
+                   or .cjs. Missing folders are created.
   --dts            write a JavaScript module and a declaration file beside it, so a JavaScript
-                   project (// @ts-check, checkJs) gets the same autocomplete
+                   project (// @ts-check, checkJs) gets the same autocomplete. The module is
+                   CommonJS (require) for .cjs, and for .js when the nearest package.json has no
+                   "type": "module"; ESM (import) otherwise
   --force          replace --out even if loglanes generate did not write it
   -h, --help       show this help
 `
 
 const TAIL_HELP = `Usage: loglanes tail [dir] [--domain <name> ...] [--level <name> ...] [--lane <name> ...]
-                     [--since <duration>] [--follow] [--json]
+                     [--any] [--since <duration>] [--follow] [--json]
 
 Prints the records of the lane files under dir (default: logs), plain <lane>.log and compressed
 <lane>.log.gz alike, interval folder after interval folder, the chosen lanes merged in time order
@@ -43,11 +53,13 @@ piped or with NO_COLOR set; FORCE_COLOR forces colors).
 
 Options:
   --domain <name>     read this domain's lane (db.log); repeat for more
-  --level <name>      read this level's lane (error.log); repeat for more
   --lane <name>       read any lane by name, such as a mirror lane (alerts.log); repeat for more
+  --level <name>      only records of this level; repeat for more. With --domain or --lane it
+                      filters their records: --domain db --level error prints db's errors. Alone,
+                      it reads the level's lane (error.log).
+  --any               the chosen lanes add up instead: --domain db --level error --any prints the
+                      db records and the error records (db.log and error.log, each record once)
                       Without --domain, --level or --lane, every lane is read (each record once).
-                      The three choose lanes by name and add up: --domain db --level error prints
-                      the db records and the error records.
   --since <duration>  only records newer than this: a number and a unit, s m h d or w (10m, 2h, 1d)
   -f, --follow        after what is there, keep printing records as they are appended, moving to
                       each new interval folder as it appears; stop with Ctrl-C (SIGINT) or SIGTERM.
@@ -56,7 +68,7 @@ Options:
   -h, --help          show this help
 
 Exit codes: 0 done; 1 no such directory, no lane of a chosen name, or a file that could not be read;
-2 wrong usage.
+2 wrong usage (an unknown option or level name, with the closest known one).
 `
 
 const LS_HELP = `Usage: loglanes ls [dir]
@@ -72,12 +84,66 @@ Options:
 Exit codes: 0 done; 1 no such directory or a file that could not be read; 2 wrong usage.
 `
 
+/** Level names of pino and of winston's npm and syslog levels: what `--level` accepts besides the lanes found. */
+const KNOWN_LEVELS = [
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'fatal',
+  'http',
+  'verbose',
+  'silly',
+  'emerg',
+  'alert',
+  'crit',
+  'warning',
+  'notice',
+]
+
+/** The version of this package, from its package.json (two folders up from dist/cli.js and src/cli.ts alike). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return manifest.version
+}
+
+/** " (did you mean 'x'?)" when a known name is close to `name`; empty otherwise. */
+export function didYouMean(name: string, known: readonly string[]): string {
+  const suggestion = closestName(name, known)
+  return suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`
+}
+
+/**
+ * parseArgs, with its errors for an unknown option rewritten as one short line that names the closest known option
+ * (`unknown option '--levl' (did you mean '--level'?)`); other errors keep their message.
+ */
+function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config)
+  } catch (error) {
+    const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec((error as Error).message)
+    if ((error as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || unknown === null)
+      throw error
+    const [, dashes, name] = unknown
+    // Any one-letter option is one edit from any other: only long options get a suggestion.
+    const known = dashes === '--' ? Object.keys(config.options ?? {}).map((option) => `--${option}`) : []
+    throw new Error(`unknown option '${dashes}${name}'${didYouMean(`${dashes}${name}`, known)}`)
+  }
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP)
     return command === undefined ? 2 : 0
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${version()}\n`)
+    return 0
   }
   switch (command) {
     case 'generate':
@@ -87,7 +153,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'ls':
       return ls(rest)
     default:
-      process.stderr.write(`loglanes: unknown command '${command}'\n\n${HELP}`)
+      process.stderr.write(
+        `loglanes: unknown ${command.startsWith('-') ? 'option' : 'command'} '${command}'${didYouMean(command, command.startsWith('-') ? ['--help', '--version'] : COMMANDS)}\n\n${HELP}`,
+      )
       return 2
   }
 }
@@ -122,25 +190,51 @@ async function tail(args: readonly string[]): Promise<number> {
       )
     }
   }
+  const levels = values.level ?? []
+  for (const level of levels) {
+    // A level with a lane file is known too (custom levels); an unknown one would match nothing, silently.
+    if (
+      !KNOWN_LEVELS.includes(level) &&
+      !/^level-\d+$/.test(level) &&
+      !values.any &&
+      !(await hasLane(positionals[0] ?? 'logs', level))
+    ) {
+      return usage('tail', `unknown level '${level}'${didYouMean(level, KNOWN_LEVELS)}`, TAIL_HELP)
+    }
+  }
+  const named = [...(values.domain ?? []), ...(values.lane ?? [])]
   // Each command loads only its own modules: `tail` and `ls` start without pino and winston.
   const { tailLanes } = await import('./tailCommand.js')
   return tailLanes({
     dir: positionals[0] ?? 'logs',
-    lanes: [...(values.domain ?? []), ...(values.level ?? []), ...(values.lane ?? [])],
+    // --level narrows the lanes named with --domain and --lane (db's errors); alone, or with --any, it names lanes.
+    lanes: values.any || named.length === 0 ? [...named, ...levels] : named,
+    levels: values.any || named.length === 0 || levels.length === 0 ? undefined : levels,
     sinceMs,
     follow: values.follow,
     json: values.json,
   })
 }
 
+/** Whether some folder under `dir` has a lane file of this name (a custom level's lane, `audit.log`). */
+async function hasLane(dir: string, name: string): Promise<boolean> {
+  const { scanLaneGroups, laneNames } = await import('./laneLayout.js')
+  try {
+    return laneNames(await scanLaneGroups(dir)).includes(name)
+  } catch {
+    return false
+  }
+}
+
 function parseTailArgs(args: readonly string[]) {
-  return parseArgs({
+  return parseCommandArgs({
     args: [...args],
     allowPositionals: true,
     options: {
       domain: { type: 'string', multiple: true },
       level: { type: 'string', multiple: true },
       lane: { type: 'string', multiple: true },
+      any: { type: 'boolean' },
       since: { type: 'string' },
       follow: { type: 'boolean', short: 'f' },
       json: { type: 'boolean' },
@@ -152,7 +246,7 @@ function parseTailArgs(args: readonly string[]) {
 async function ls(args: readonly string[]): Promise<number> {
   let parsed: { values: { help?: boolean | undefined }; positionals: string[] }
   try {
-    parsed = parseArgs({
+    parsed = parseCommandArgs({
       args: [...args],
       allowPositionals: true,
       options: { help: { type: 'boolean', short: 'h' } },
@@ -174,7 +268,7 @@ async function ls(args: readonly string[]): Promise<number> {
 async function generate(rest: readonly string[]): Promise<number> {
   let values: { config?: string; out?: string; dts?: boolean; force?: boolean; help?: boolean }
   try {
-    ;({ values } = parseArgs({
+    ;({ values } = parseCommandArgs({
       args: [...rest],
       options: {
         config: { type: 'string' },

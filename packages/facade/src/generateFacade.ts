@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { basename, dirname, extname, join } from 'node:path'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { LanesConfigError } from '@loglanes/core'
 import { resolveFacadeOptions } from './createLanes.js'
 
@@ -7,7 +7,11 @@ import { resolveFacadeOptions } from './createLanes.js'
 export interface GenerateFacadeOptions {
   /** Path of the JSON options file (`createLanes` options, plus optional `descriptions: { domain: text }`). */
   readonly config: string
-  /** The module to write: `.ts` (TypeScript), or `.js`/`.mjs` with `dts: true` (JavaScript + declarations). */
+  /**
+   * The module to write: `.ts`, `.mts` or `.cts` (TypeScript), or `.js`, `.mjs` or `.cjs` with `dts: true`
+   * (JavaScript + declarations: CommonJS for `.cjs`, and for `.js` in a CommonJS project, per its nearest
+   * `package.json`). Missing folders are created.
+   */
   readonly out: string
   /** Write a JavaScript module and a declaration file beside it, for `// @ts-check` / `checkJs` projects. */
   readonly dts?: boolean
@@ -38,19 +42,22 @@ export async function generateFacade(options: GenerateFacadeOptions): Promise<st
   const extension = extname(options.out)
   const files: [string, string][] = []
   if (options.dts) {
-    if (extension !== '.js' && extension !== '.mjs') {
-      throw new Error(`loglanes: --dts writes JavaScript: --out must end in .js or .mjs; got ${options.out}`)
+    if (!(extension in DECLARATION_EXTENSIONS)) {
+      throw new Error(
+        `loglanes: --dts writes JavaScript: --out must end in .js, .mjs or .cjs; got ${options.out}`,
+      )
     }
     const declaration = join(
       dirname(options.out),
-      `${basename(options.out, extension)}${extension === '.mjs' ? '.d.mts' : '.d.ts'}`,
+      `${basename(options.out, extension)}${DECLARATION_EXTENSIONS[extension]}`,
     )
-    files.push([options.out, javascriptModule(source, facadeOptions)])
+    const commonJs = extension === '.cjs' || (extension === '.js' && isCommonJsFolder(dirname(options.out)))
+    files.push([options.out, javascriptModule(source, facadeOptions, commonJs)])
     files.push([declaration, declarations(source, domains, descriptions)])
   } else {
-    if (extension !== '.ts' && extension !== '.mts') {
+    if (extension !== '.ts' && extension !== '.mts' && extension !== '.cts') {
       throw new Error(
-        `loglanes: --out must end in .ts or .mts (or use --dts with a .js file); got ${options.out}`,
+        `loglanes: --out must end in .ts, .mts or .cts (or use --dts with a .js, .mjs or .cjs file); got ${options.out}`,
       )
     }
     files.push([options.out, typescriptModule(source, facadeOptions, domains, descriptions)])
@@ -62,8 +69,36 @@ export async function generateFacade(options: GenerateFacadeOptions): Promise<st
       )
     }
   }
-  for (const [path, text] of files) writeFileSync(path, text)
+  for (const [path, text] of files) {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, text)
+  }
   return files.map(([path]) => path)
+}
+
+/** The declaration file beside a JavaScript module, by the module's extension. */
+const DECLARATION_EXTENSIONS: Readonly<Record<string, string>> = {
+  '.js': '.d.ts',
+  '.mjs': '.d.mts',
+  '.cjs': '.d.cts',
+}
+
+/**
+ * Whether Node loads a `.js` file in `folder` as CommonJS: its nearest `package.json` has no `"type": "module"`.
+ * Without any `package.json` (or with one that cannot be read) the module stays ESM, as before.
+ */
+function isCommonJsFolder(folder: string): boolean {
+  for (let current = resolve(folder); ; current = dirname(current)) {
+    const manifest = join(current, 'package.json')
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type !== 'module'
+      } catch {
+        return false
+      }
+    }
+    if (dirname(current) === current) return false
+  }
 }
 
 function readConfig(path: string): {
@@ -142,11 +177,20 @@ function typescriptModule(
   ].join('\n')
 }
 
-function javascriptModule(source: string, options: Record<string, unknown>): string {
+function javascriptModule(source: string, options: Record<string, unknown>, commonJs: boolean): string {
+  const doc = "/** The application's logger; its types are in the declaration file beside this one. */\n"
+  if (commonJs) {
+    // require() loads the ESM package loglanes on Node >= 20.19.
+    return [
+      header(source),
+      "'use strict'\nconst { createLanes } = require('loglanes')\n",
+      `${doc}const log = createLanes(${optionsLiteral(options)})\n\nmodule.exports = { log }\n`,
+    ].join('\n')
+  }
   return [
     header(source),
     "import { createLanes } from 'loglanes'\n",
-    `/** The application's logger; its types are in the declaration file beside this one. */\nexport const log = createLanes(${optionsLiteral(options)})\n`,
+    `${doc}export const log = createLanes(${optionsLiteral(options)})\n`,
   ].join('\n')
 }
 

@@ -3,7 +3,7 @@ import { colorsWanted } from './consoleColors.js'
 import type { LaneRecord } from './laneRecord.js'
 import { OutputSink } from './outputSink.js'
 import type { RecordDedupe } from './recordDedupe.js'
-import { renderRecord } from './recordRenderer.js'
+import { recordLevel, renderRecord } from './recordRenderer.js'
 
 /** Thrown by {@link RecordPrinter.print} once there is no point going on: the output is gone, or a signal came. */
 export const STOPPED = Symbol('stopped')
@@ -14,6 +14,8 @@ export interface RecordPrinterOptions {
   readonly json?: boolean | undefined
   /** Only records newer than this many milliseconds before the printer was made. */
   readonly sinceMs?: number | undefined
+  /** Only records of these levels (labels, as in the lane file names); undefined for all. */
+  readonly levels?: readonly string[] | undefined
 }
 
 /**
@@ -27,6 +29,7 @@ export class RecordPrinter {
   private readonly sink: OutputSink
   private readonly colors: boolean
   private readonly cutoff: number
+  private readonly levels: ReadonlySet<string> | undefined
   private readonly wakers = new Set<() => void>()
 
   constructor(
@@ -36,6 +39,7 @@ export class RecordPrinter {
     this.sink = new OutputSink(io.stdout)
     this.colors = !options.json && colorsWanted(io.stdout as NodeJS.WriteStream, io.env)
     this.cutoff = options.sinceMs === undefined ? Number.NEGATIVE_INFINITY : Date.now() - options.sinceMs
+    this.levels = options.levels === undefined ? undefined : new Set(options.levels)
   }
 
   /** Records older than this (epoch ms) are not printed; -Infinity without `sinceMs`. */
@@ -49,7 +53,8 @@ export class RecordPrinter {
   }
 
   /**
-   * Prints one record of `lane` unless it is older than the cutoff or `dedupe` saw it already. A record with no time
+   * Prints one record of `lane` unless it is older than the cutoff, not of a chosen level, or `dedupe` saw it
+   * already. A record with no time
    * of its own is always printed.
    *
    * @returns a promise when the output is full (await it before printing more).
@@ -58,6 +63,7 @@ export class RecordPrinter {
   print(record: LaneRecord, lane: string, dedupe: RecordDedupe | undefined): Promise<void> | undefined {
     if (this.done) throw STOPPED
     if (record.timed && record.time < this.cutoff) return undefined
+    if (this.levels !== undefined && !this.levels.has(recordLevel(record))) return undefined
     if (dedupe !== undefined && !dedupe.admit(record.text, record.time, lane)) return undefined
     return this.sink.write(`${this.options.json ? record.text : renderRecord(record, this.colors)}\n`)
   }

@@ -31,6 +31,14 @@ export function levelLabel(level: unknown): string {
   return typeof level === 'string' ? level.toLowerCase() : ''
 }
 
+/** The level label of a record, lower case: its JSON `level`, or the level word of a text-format line. */
+export function recordLevel(record: LaneRecord): string {
+  if (record.json !== undefined) return levelLabel(record.json.level)
+  const newline = record.text.indexOf('\n')
+  const level = TEXT_LEVEL.exec(newline === -1 ? record.text : record.text.slice(0, newline))
+  return level === null ? '' : level[1]!.toLowerCase()
+}
+
 /** `2026-11-20 14:00:00.123` in the local time zone (`TZ`). */
 export function formatLocalTime(time: number): string {
   const date = new Date(time)

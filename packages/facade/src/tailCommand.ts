@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises'
+import { closestName } from '@loglanes/core'
 import { type CommandIo, isLogDirectory, processIo } from './commandIo.js'
 import { type FollowedRecord, type FollowedStart, LaneFollower } from './laneFollower.js'
 import { type LaneFileSet, type LaneGroup, laneNames, scanLaneGroups } from './laneLayout.js'
@@ -13,6 +14,8 @@ export interface TailOptions {
   readonly dir: string
   /** Lane names chosen with `--domain`, `--level` and `--lane`; empty for every lane. */
   readonly lanes: readonly string[]
+  /** Only records of these levels (`--domain db --level error`: db's errors); undefined for every level. */
+  readonly levels?: readonly string[] | undefined
   /** Only records newer than this many milliseconds ago. */
   readonly sinceMs?: number | undefined
   /** Keep printing what is appended, across rollovers, until SIGINT or SIGTERM. */
@@ -39,7 +42,9 @@ export function unknownLanesMessage(
 ): string {
   const quoted = names.map((name) => `'${name}'`).join(', ')
   const lanes = existing.join(', ') || 'none'
-  const subject = `no lane${names.length > 1 ? 's' : ''} named ${quoted} in ${dir}`
+  // One misspelled name gets the closest lane that exists.
+  const suggestion = names.length === 1 ? closestName(names[0]!, existing) : undefined
+  const subject = `no lane${names.length > 1 ? 's' : ''} named ${quoted} in ${dir}${suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`}`
   if (!waiting) return `${subject}; lanes: ${lanes}`
   return `${subject} yet (lanes: ${lanes}); waiting for ${names.length > 1 ? 'them' : 'it'}`
 }
@@ -94,7 +99,7 @@ export async function tailLanes(options: TailOptions, io: CommandIo = processIo(
     const folders = groups.filter((group) => group.name !== '.').map((group) => group.name)
     // The newest folder and the one before it (it may still take late records right after a rollover).
     const followed = new Set(options.follow ? ['.', ...folders.slice(-2)] : [])
-    const starts = await printGroups(groups, followed, chosen, printer, options.json === true)
+    const starts = await printGroups(groups, followed, chosen, printer, timesOnly(options))
     if (options.follow) {
       const follower = new LaneFollower({
         dir,
@@ -102,7 +107,7 @@ export async function tailLanes(options: TailOptions, io: CommandIo = processIo(
         knownFolders: folders,
         followed: starts,
         onError: printer.reportError,
-        timesOnly: options.json === true,
+        timesOnly: timesOnly(options),
       })
       await followLanes(follower, starts, printer, options.pollMs ?? DEFAULT_POLL_MS)
     }
@@ -114,6 +119,11 @@ export async function tailLanes(options: TailOptions, io: CommandIo = processIo(
   }
   await printer.flush()
   return printer.failed ? 1 : 0
+}
+
+/** Printing lines as written needs only their times, unless a level filter must read their levels. */
+function timesOnly(options: TailOptions): boolean {
+  return options.json === true && options.levels === undefined
 }
 
 /** A folder followed from where its reading ended, and the dedupe that goes on remembering its records. */
