@@ -11,7 +11,7 @@ import {
   thrownMessage,
 } from '@loglanes/core'
 import type { Format } from 'logform'
-import TransportStream from 'winston-transport'
+import { TransportStream, type TransportStreamOptions } from './transportStream.js'
 import {
   jsonLine,
   LEVEL,
@@ -40,7 +40,7 @@ const NPM_LEVELS: Readonly<Record<string, number>> = {
  */
 export interface LanesTransportOptions
   extends Omit<LanesOptions, 'levels' | 'format'>,
-    Omit<TransportStream.TransportStreamOptions, 'format'> {
+    Omit<TransportStreamOptions, 'format'> {
   readonly format?: 'json' | 'text' | Format
 }
 
