@@ -10,20 +10,30 @@ import {
   LANE_FILE_FLAGS,
 } from './ownFiles.js'
 
-/** What a lane file needs from its owner: file modes and where to report trouble. */
+/**
+ * What a lane file needs from its owner: file modes, where to report trouble, and the one budget of bytes that
+ * every lane of the process shares while it cannot write.
+ */
 export interface LaneFileHost {
   readonly fileMode: number
   readonly dirMode: number
   laneFailed(file: LaneFile, error: NodeJS.ErrnoException): void
   laneRecovered(file: LaneFile): void
   recordsDropped(file: LaneFile, records: number, reason: string): void
+  /**
+   * True when `bytes` more can be held for lanes that cannot write, beside what {@link holding} counted: a failing
+   * lane asks before each record it keeps, and refuses (counts) the record when the answer is no.
+   */
+  mayHold(bytes: number): boolean
+  /** A failing lane now holds `change` bytes more (less, when negative) than it last told. */
+  holding(change: number): void
+  /** Why a failing lane's record was refused, for its `recordsDropped` report (names the limit). */
+  readonly heldLimit: string
 }
 
 /** Bytes buffered per lane before they are written at once; bounds memory and makes each write one big batch. */
 const CHUNK_BYTES = 256 * 1024
 const FIRST_CAPACITY = 16 * 1024
-/** Bytes kept for a failing lane before new records are refused (and counted). */
-const MAX_FAILING_BYTES = 32 * 1024 * 1024
 /** Times a batch is written again to a new file when its file was removed under it, before the lane fails. */
 const MAX_REWRITES = 3
 /** Writes in a row that leave only part of a record before the lane counts as failing (a nearly full disk). */
@@ -68,6 +78,8 @@ export class LaneFile {
   private retryTimer: NodeJS.Timeout | undefined
   private retryDelay = FIRST_RETRY_MS
   private droppedRecords = 0
+  /** Bytes this lane last told its host it holds while failing (see {@link settleHeld}). */
+  private toldHeld = 0
   private closed = false
   /**
    * The file's size right after this process's last batch, when nothing else was written after it: the file then
@@ -110,8 +122,10 @@ export class LaneFile {
 
   /** Queues one whole record (ending in `\n`). Writes at once when the batch is full. */
   append(text: string): void {
-    // UTF-8 needs at most 3 bytes per UTF-16 unit: reserve that, then encode in place.
-    if (!this.reserve(text.length * 3)) return
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: reserve that, then encode in place. A record too big for the
+    // batch is measured instead, so that a 50 MB record does not grow a 150 MB buffer.
+    const most = text.length * 3
+    if (!this.reserve(most > CHUNK_BYTES ? Buffer.byteLength(text) : most)) return
     this.length += this.batch.write(text, this.length)
     if (this.length >= CHUNK_BYTES) this.batchFull()
   }
@@ -151,13 +165,23 @@ export class LaneFile {
     this.heldBytes = 0
     this.length = 0
     this.batch = EMPTY
+    this.settleHeld()
   }
 
-  /** Makes room for `size` more bytes; false when the record is refused (a failing lane's buffer is full). */
+  /**
+   * Makes room for `size` more bytes; false when the record is refused: the lane is failing and the bytes held for
+   * every failing lane of the process reached the host's limit. A lane that writes pays one flag check.
+   */
   private reserve(size: number): boolean {
-    if (this.failing && this.heldBytes + this.length + size > MAX_FAILING_BYTES) {
-      this.droppedRecords++
-      return false
+    if (this.failing) {
+      this.settleHeld()
+      if (!this.host.mayHold(size)) {
+        this.droppedRecords++
+        return false
+      }
+      // Told before it is kept, so that no lane's next record can pass the limit meanwhile.
+      this.host.holding(size)
+      this.toldHeld += size
     }
     if (this.length + size <= this.batch.length) return true
     if (this.length > 0 && this.length + size > CHUNK_BYTES) this.batchFull()
@@ -184,7 +208,26 @@ export class LaneFile {
     this.length = 0
   }
 
+  /** Writes what is queued, then tells the host how much the lane still holds if it is failing. */
   private drain(): boolean {
+    const done = this.drainQueued()
+    this.settleHeld()
+    return done
+  }
+
+  /**
+   * Tells the host what this lane holds now that it cannot write (its kept batches and the batch being filled),
+   * or that it holds nothing once it writes again or is closed. Called per batch and per record kept while
+   * failing: a lane that writes has nothing to tell.
+   */
+  private settleHeld(): void {
+    const held = this.failing && !this.closed ? this.heldBytes + this.length : 0
+    if (held === this.toldHeld) return
+    this.host.holding(held - this.toldHeld)
+    this.toldHeld = held
+  }
+
+  private drainQueued(): boolean {
     if (this.fd < 0 && !this.open()) return false
     while (this.held.length > 0) {
       const head = this.held[0]!
@@ -205,6 +248,8 @@ export class LaneFile {
         return false
       }
       this.length = 0
+      // A batch grown past a chunk by one huge record goes back to its first size once that record is written.
+      if (this.batch.length > CHUNK_BYTES) this.batch = Buffer.allocUnsafe(FIRST_CAPACITY)
     }
     if (this.failing) this.recover()
     return true
@@ -263,7 +308,8 @@ export class LaneFile {
     let total: number
     let fresh: boolean
     try {
-      fresh = this.endsLine()
+      // Bytes that start with a line break (the end of a record whose write stopped just before it) need none.
+      fresh = this.endsLine() || buffer[offset] === NEWLINE
       const before = this.size
       const bytes = buffer.subarray(offset, offset + size)
       total = fresh ? writeSync(this.fd, bytes) : writevSync(this.fd, [LINE_BREAK, bytes])
@@ -367,7 +413,7 @@ export class LaneFile {
     this.host.recordsDropped(
       this,
       this.droppedRecords,
-      'refused while the lane was failing and its buffer was full',
+      `refused while the lane was failing: ${this.host.heldLimit}`,
     )
     this.droppedRecords = 0
   }
@@ -375,8 +421,10 @@ export class LaneFile {
   /** Records still queued, counted as lines that do not start a stack continuation. */
   private countQueuedRecords(): number {
     let count = 0
+    // A leading line break ends a record already written whole.
+    let from = (this.held[0] ?? this.batch)[0] === NEWLINE && this.pending ? 1 : 0
     for (const bytes of [...this.held, this.batch.subarray(0, this.length)]) {
-      for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) {
+      for (let i = bytes.indexOf(NEWLINE, from); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) {
         if (!startsContinuation(bytes, i + 1)) count++
       }
     }

@@ -60,6 +60,8 @@ interface FolderState {
 }
 
 const MAX_DATE_MS = 8.64e15
+/** Bytes held for every lane of a router that cannot write, unless `maxHeldSize` says otherwise: 64 MiB. */
+export const DEFAULT_MAX_HELD_BYTES = 64 * 1024 * 1024
 const MIN_SWEEP_MS = 1_000
 
 /**
@@ -108,6 +110,10 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   private closed = false
   private droppedAfterClose = 0
   private readonly sweeper: NodeJS.Timeout
+  /** Bytes its failing lanes hold, as they last told (see {@link LaneFileHost.holding}). */
+  private heldBytes = 0
+  private readonly maxHeldBytes: number
+  readonly heldLimit: string
 
   constructor(options: ResolvedLanesOptions, settings: LaneRouterSettings = {}) {
     super()
@@ -120,6 +126,8 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.clock = createIntervalClock(options.intervalMinutes, zone)
     this.timestamp = compileStrftime(options.timestampFormat, zone)
     this.graceMs = settings.graceMs ?? 30_000
+    this.maxHeldBytes = DEFAULT_MAX_HELD_BYTES
+    this.heldLimit = `the bytes held for every lane that cannot write reached maxHeldSize (${formatBytes(this.maxHeldBytes)})`
     this.stderr = settings.stderr ?? true
     const sweepMs = Math.max(MIN_SWEEP_MS, this.graceMs / 2)
     this.sweeper = setInterval(() => this.sweep(), sweepMs)
@@ -299,6 +307,19 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.emit('recordsDropped', { lane: file.lane, path: file.path, records, reason })
   }
 
+  mayHold(bytes: number): boolean {
+    return this.heldBytes + bytes <= this.maxHeldBytes
+  }
+
+  holding(change: number): void {
+    this.heldBytes += change
+  }
+
+  /** Bytes held now for lanes that cannot write: never more than `maxHeldSize`. */
+  get heldSize(): number {
+    return this.heldBytes
+  }
+
   // MaintenanceHost
   /** The newest interval a record was routed to, if any. */
   newestInterval(): Interval | undefined {
@@ -439,6 +460,18 @@ const MAINTENANCE_FAILURES: Record<MaintenanceErrorEvent['step'], string> = {
   lock: 'cannot take the maintenance lock',
   retention: 'retention cannot delete',
   compress: 'cannot compress',
+}
+
+/** `67108864` → `'64 MiB'`: a size as people read it in a diagnostic. */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1 && value % 1024 === 0) {
+    value /= 1024
+    unit++
+  }
+  return `${value} ${units[unit]}`
 }
 
 /** A record time usable for a folder: the record's own, or now when it is missing or beyond what a Date holds. */
