@@ -105,6 +105,7 @@ export {
 } from './options.js'
 export { foldersToDelete, type RetentionFolder, type RetentionRequest } from './retention.js'
 export { safeJsonStringify } from './safeJson.js'
+export { formatSize, parseSize } from './sizes.js'
 export { compileStrftime, DEFAULT_TIMESTAMP_FORMAT } from './strftime.js'
 export { escapeControl, renderTextRecord, type TextRecord } from './textFormat.js'
 export { createZone, isKnownTimeZone, type Zone } from './zone.js'

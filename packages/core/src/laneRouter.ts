@@ -7,6 +7,7 @@ import { prepareLanesDir } from './lanesDir.js'
 import type { MaintenanceErrorEvent } from './maintenance.js'
 import { type MaintenanceHost, MaintenanceScheduler } from './maintenanceScheduler.js'
 import type { ResolvedLanesOptions } from './options.js'
+import { formatSize } from './sizes.js'
 import { compileStrftime } from './strftime.js'
 import { renderTextRecord } from './textFormat.js'
 import { createZone } from './zone.js'
@@ -127,7 +128,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.timestamp = compileStrftime(options.timestampFormat, zone)
     this.graceMs = settings.graceMs ?? 30_000
     this.maxHeldBytes = DEFAULT_MAX_HELD_BYTES
-    this.heldLimit = `the bytes held for every lane that cannot write reached maxHeldSize (${formatBytes(this.maxHeldBytes)})`
+    this.heldLimit = `the bytes held for every lane that cannot write reached maxHeldSize (${formatSize(this.maxHeldBytes)})`
     this.stderr = settings.stderr ?? true
     const sweepMs = Math.max(MIN_SWEEP_MS, this.graceMs / 2)
     this.sweeper = setInterval(() => this.sweep(), sweepMs)
@@ -460,18 +461,6 @@ const MAINTENANCE_FAILURES: Record<MaintenanceErrorEvent['step'], string> = {
   lock: 'cannot take the maintenance lock',
   retention: 'retention cannot delete',
   compress: 'cannot compress',
-}
-
-/** `67108864` → `'64 MiB'`: a size as people read it in a diagnostic. */
-function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1 && value % 1024 === 0) {
-    value /= 1024
-    unit++
-  }
-  return `${value} ${units[unit]}`
 }
 
 /** A record time usable for a folder: the record's own, or now when it is missing or beyond what a Date holds. */
