@@ -427,6 +427,7 @@ export class LaneFile {
       for (let i = bytes.indexOf(NEWLINE, from); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) {
         if (!startsContinuation(bytes, i + 1)) count++
       }
+      from = 0
     }
     return count
   }
@@ -440,11 +441,13 @@ export class LaneFile {
 
 /**
  * Where the records written whole end in `buffer[from, cut)`, a write cut at `cut`: just after the last line break
- * that ends a record (a line break followed by an indented stack line is inside a record). `from` when none did.
+ * that ends a record (a line break followed by an indented stack line is inside a record). A record cut right
+ * before its own line break is whole: it is not written again, only its line break, which then starts the rest.
+ * `from` when no record was written whole.
  */
 function recordsEnd(buffer: Buffer, from: number, cut: number, size: number): number {
-  for (let i = buffer.lastIndexOf(NEWLINE, cut - 1); i >= from; i = buffer.lastIndexOf(NEWLINE, i - 1)) {
-    if (i + 1 >= size || !startsContinuation(buffer, i + 1)) return i + 1
+  for (let i = buffer.lastIndexOf(NEWLINE, cut); i >= from; i = buffer.lastIndexOf(NEWLINE, i - 1)) {
+    if (i + 1 >= size || !startsContinuation(buffer, i + 1)) return i === cut ? i : i + 1
     if (i === 0) break
   }
   return from
