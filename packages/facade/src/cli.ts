@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { closestName, LanesConfigError } from '@loglanes/core'
-import { parseDuration } from './sinceDuration.js'
+import { parseDuration } from './reader/sinceDuration.js'
 
 const HELP = `Usage: loglanes <command> [options]
 
@@ -204,7 +204,7 @@ async function tail(args: readonly string[]): Promise<number> {
   }
   const named = [...(values.domain ?? []), ...(values.lane ?? [])]
   // Each command loads only its own modules: `tail` and `ls` start without pino and winston.
-  const { tailLanes } = await import('./tailCommand.js')
+  const { tailLanes } = await import('./reader/tailCommand.js')
   return tailLanes({
     dir: positionals[0] ?? 'logs',
     // --level narrows the lanes named with --domain and --lane (db's errors); alone, or with --any, it names lanes.
@@ -218,7 +218,7 @@ async function tail(args: readonly string[]): Promise<number> {
 
 /** Whether some folder under `dir` has a lane file of this name (a custom level's lane, `audit.log`). */
 async function hasLane(dir: string, name: string): Promise<boolean> {
-  const { scanLaneGroups, laneNames } = await import('./laneLayout.js')
+  const { scanLaneGroups, laneNames } = await import('./reader/laneLayout.js')
   try {
     return laneNames(await scanLaneGroups(dir)).includes(name)
   } catch {
@@ -261,7 +261,7 @@ async function ls(args: readonly string[]): Promise<number> {
   if (parsed.positionals.length > 1) {
     return usage('ls', `one dir at most; got ${parsed.positionals.join(' ')}`, LS_HELP)
   }
-  const { listLanes } = await import('./lsCommand.js')
+  const { listLanes } = await import('./reader/lsCommand.js')
   return listLanes(parsed.positionals[0] ?? 'logs')
 }
 
@@ -291,7 +291,7 @@ async function generate(rest: readonly string[]): Promise<number> {
     return 2
   }
   try {
-    const { generateFacade } = await import('./generateFacade.js')
+    const { generateFacade } = await import('./generate/generateFacade.js')
     const files = await generateFacade({
       config: values.config,
       out: values.out,

@@ -11,7 +11,7 @@ export {
   type ResolvedFacadeOptions,
   resolveFacadeOptions,
   type ValidDomains,
-} from './createLanes.js'
+} from './facade/createLanes.js'
 export type {
   ConsoleOption,
   CreateLanesOptions,
@@ -21,8 +21,8 @@ export type {
   LevelName,
   LogMethod,
   ReservedName,
-} from './facadeTypes.js'
-export { RESERVED_NAMES } from './facadeTypes.js'
-export { GENERATED_MARKER, type GenerateFacadeOptions, generateFacade } from './generateFacade.js'
-export { UnknownDomainError } from './unknownDomainError.js'
-export { WorkerFailedError } from './workerFailedError.js'
+} from './facade/facadeTypes.js'
+export { RESERVED_NAMES } from './facade/facadeTypes.js'
+export { UnknownDomainError } from './facade/unknownDomainError.js'
+export { WorkerFailedError } from './facade/workerFailedError.js'
+export { GENERATED_MARKER, type GenerateFacadeOptions, generateFacade } from './generate/generateFacade.js'

@@ -7,9 +7,9 @@ import {
   resolveOptions,
 } from '@loglanes/core'
 import { PINO_LEVELS } from '@loglanes/pino'
+import { colorsWanted } from '../consoleColors.js'
 import type { Backend, BackendLogger } from './backend.js'
 import { asError, readCall } from './callForms.js'
-import { colorsWanted } from './consoleColors.js'
 import {
   type CreateLanesOptions,
   type DomainLogger,

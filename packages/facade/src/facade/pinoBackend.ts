@@ -1,4 +1,5 @@
 import type { Logger, StreamEntry } from 'pino'
+import { LEVEL_COLORS } from '../consoleColors.js'
 import {
   type Backend,
   type BackendLogger,
@@ -7,7 +8,6 @@ import {
   moreVerbose,
 } from './backend.js'
 import { requirePeer } from './backendPeer.js'
-import { LEVEL_COLORS } from './consoleColors.js'
 import type { LevelName } from './facadeTypes.js'
 import { WorkerFailedError } from './workerFailedError.js'
 

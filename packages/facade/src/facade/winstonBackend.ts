@@ -1,6 +1,7 @@
 import colors from '@colors/colors/safe.js'
 import { endLogger, LanesTransport } from '@loglanes/winston'
 import type winston from 'winston'
+import { LEVEL_COLORS } from '../consoleColors.js'
 import {
   type Backend,
   type BackendLogger,
@@ -9,7 +10,6 @@ import {
   moreVerbose,
 } from './backend.js'
 import { requirePeer } from './backendPeer.js'
-import { LEVEL_COLORS } from './consoleColors.js'
 
 /** The winston backend: one `LanesTransport`, and winston's Console transport colored with `colorize`. */
 export function winstonBackend(settings: BackendSettings): Backend {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { LanesConfigError } from '@loglanes/core'
-import { resolveFacadeOptions } from './createLanes.js'
+import { resolveFacadeOptions } from '../facade/createLanes.js'
 
 /** What {@link generateFacade} reads and writes. */
 export interface GenerateFacadeOptions {

@@ -1,5 +1,5 @@
+import { colorsWanted } from '../consoleColors.js'
 import type { CommandIo } from './commandIo.js'
-import { colorsWanted } from './consoleColors.js'
 import type { LaneRecord } from './laneRecord.js'
 import { OutputSink } from './outputSink.js'
 import type { RecordDedupe } from './recordDedupe.js'

@@ -1,5 +1,5 @@
 import { escapeControl, safeJsonStringify } from '@loglanes/core'
-import { LEVEL_COLORS } from './consoleColors.js'
+import { LEVEL_COLORS } from '../consoleColors.js'
 import type { LaneRecord } from './laneRecord.js'
 
 const PINO_LABELS: Readonly<Record<number, string>> = {
