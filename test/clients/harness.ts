@@ -149,3 +149,38 @@ export function expectedPerRequest(
   }
   return counts
 }
+
+/** A distinct W3C trace id per planned request (32 hex digits), derived from its number. */
+export const traceIdOf = (request: PlannedRequest): string => request.id.slice(1).padStart(32, 'a')
+
+/** The parent span id every request's `traceparent` names. */
+export const PARENT_SPAN = 'b7ad6b7169203331'
+
+/** The `traceparent` header that makes `request` part of the trace `traceIdOf(request)`. */
+export const traceparentOf = (request: PlannedRequest): Record<string, string> => ({
+  traceparent: `00-${traceIdOf(request)}-${PARENT_SPAN}-01`,
+})
+
+/**
+ * Checks that every record (each with a `reqId`) carries the trace id its request sent and the id of the one
+ * server span OpenTelemetry's HTTP instrumentation opened under it: the same span on all of a request's
+ * lines, a different one per request (`plan.length` spans in all).
+ */
+export function expectTraceIds(
+  records: readonly Record<string, unknown>[],
+  plan: readonly PlannedRequest[],
+): void {
+  const byId = new Map(plan.map((request) => [request.id, request]))
+  const spans = new Map<string, unknown>()
+  for (const record of records) {
+    const request = byId.get(record.reqId as string)
+    expect(request, `a record of a planned request: ${JSON.stringify(record)}`).toBeDefined()
+    expect(record).toMatchObject({ trace_id: traceIdOf(request!), trace_flags: '01' })
+    expect(record.span_id).toMatch(/^[0-9a-f]{16}$/)
+    expect(record.span_id).not.toBe(PARENT_SPAN)
+    if (!spans.has(request!.id)) spans.set(request!.id, record.span_id)
+    expect(record.span_id).toBe(spans.get(request!.id))
+  }
+  expect(spans.size).toBe(plan.length)
+  expect(new Set(spans.values()).size).toBe(plan.length)
+}

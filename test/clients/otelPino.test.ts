@@ -6,28 +6,23 @@ import { describe, expect, it } from 'vitest'
 import { repoProject } from '../support/files.js'
 import {
   expectedPerRequest,
+  expectTraceIds,
   laneRecords,
   linesPerRequest,
-  type PlannedRequest,
   planRequests,
   sendRequests,
   startExample,
   stopExample,
+  traceparentOf,
 } from './harness.js'
 
 const run = promisify(execFile)
-
-/** A distinct W3C trace id per request (32 hex digits), derived from its number. */
-const traceIdOf = (request: PlannedRequest) => request.id.slice(1).padStart(32, 'a')
-const PARENT_SPAN = 'b7ad6b7169203331'
 
 describe('OpenTelemetry pino instrumentation recipe (examples/clients/otel-pino.cjs)', () => {
   it("puts the request's trace id on every line it logs, in every lane, all written after SIGTERM", async () => {
     const plan = planRequests(300)
     const server = await startExample('otel-pino.cjs')
-    await sendRequests(server.url, plan, {
-      headers: (request) => ({ traceparent: `00-${traceIdOf(request)}-${PARENT_SPAN}-01` }),
-    })
+    await sendRequests(server.url, plan, { headers: traceparentOf })
     expect(await stopExample(server)).toEqual({ code: 0, signal: null })
     expect(server.stderr()).toBe('')
 
@@ -43,17 +38,7 @@ describe('OpenTelemetry pino instrumentation recipe (examples/clients/otel-pino.
     expect(lanes.get('info')).toHaveLength(541) // 300 db + 240 ok request lines + 'listening'
     // Every request line carries the trace id the client sent and the id of the server span the HTTP
     // instrumentation opened under it: one span per request, the same on its db and http lines.
-    const byId = new Map(plan.map((request) => [request.id, request]))
-    const spans = new Map<string, unknown>()
-    for (const record of [...lanes.get('db')!, ...lanes.get('http')!]) {
-      const request = byId.get(record.reqId as string)!
-      expect(record).toMatchObject({ trace_id: traceIdOf(request), trace_flags: '01' })
-      expect(record.span_id).toMatch(/^[0-9a-f]{16}$/)
-      expect(record.span_id).not.toBe(PARENT_SPAN)
-      if (!spans.has(request.id)) spans.set(request.id, record.span_id)
-      expect(record.span_id).toBe(spans.get(request.id))
-    }
-    expect(new Set(spans.values()).size).toBe(300)
+    expectTraceIds([...lanes.get('db')!, ...lanes.get('http')!], plan)
     // Outside any span there is nothing to add: the start-up line has no trace id.
     expect(lanes.get('app')).toEqual([expect.not.objectContaining({ trace_id: expect.anything() })])
   })
