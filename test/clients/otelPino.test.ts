@@ -18,10 +18,10 @@ import {
 
 const run = promisify(execFile)
 
-describe('OpenTelemetry pino instrumentation recipe (examples/clients/otel-pino.cjs)', () => {
+describe('OpenTelemetry pino instrumentation recipe (examples/clients/otel-pino.mjs)', () => {
   it("puts the request's trace id on every line it logs, in every lane, all written after SIGTERM", async () => {
     const plan = planRequests(300)
-    const server = await startExample('otel-pino.cjs')
+    const server = await startExample('otel-pino.mjs')
     await sendRequests(server.url, plan, { headers: traceparentOf })
     expect(await stopExample(server)).toEqual({ code: 0, signal: null })
     expect(server.stderr()).toBe('')

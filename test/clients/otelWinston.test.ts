@@ -11,10 +11,10 @@ import {
   traceparentOf,
 } from './harness.js'
 
-describe('OpenTelemetry winston instrumentation recipe (examples/clients/otel-winston.cjs)', () => {
+describe('OpenTelemetry winston instrumentation recipe (examples/clients/otel-winston.mjs)', () => {
   it("puts the request's trace id on every line it logs, in every lane, all on disk after SIGTERM", async () => {
     const plan = planRequests(300)
-    const server = await startExample('otel-winston.cjs')
+    const server = await startExample('otel-winston.mjs')
     await sendRequests(server.url, plan, { headers: traceparentOf })
     expect(await stopExample(server)).toEqual({ code: 0, signal: null })
     expect(server.stderr()).toBe('')

@@ -1,20 +1,21 @@
 // OpenTelemetry's pino instrumentation with @loglanes/pino: every line logged inside a request's span carries
 // its trace_id and span_id, in whichever lane it lands (http.log, db.log, error.log).
-// Run: node examples/clients/otel-pino.cjs (LOG_DIR, PORT optional); stop with SIGTERM or SIGINT.
+// Run: node examples/clients/otel-pino.mjs (LOG_DIR, PORT optional); stop with SIGTERM or SIGINT.
 // test/clients/otelPino.test.ts drives it with real requests carrying a traceparent and checks every line.
-'use strict'
-// Instrumentations patch modules as they are loaded: register them before pino and node:http are required
-// (in a real service, a file loaded first with node --require).
-const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node')
-const { registerInstrumentations } = require('@opentelemetry/instrumentation')
-const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http')
-const { PinoInstrumentation } = require('@opentelemetry/instrumentation-pino')
+import { register } from 'node:module'
+import { registerInstrumentations } from '@opentelemetry/instrumentation'
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino'
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 
+// Instrumentations patch modules as they are loaded: in ESM through OpenTelemetry's loader hook, registered
+// before pino and node:http are imported, hence the dynamic imports below (in a real service this block is a
+// file of its own, loaded first with node --import).
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url)
 new NodeTracerProvider().register() // add a span processor with an exporter to send the spans somewhere
 registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new PinoInstrumentation()] })
-
-const http = require('node:http')
-const pino = require('pino')
+const { default: http } = await import('node:http')
+const { default: pino } = await import('pino')
 
 const transport = pino.transport({
   target: '@loglanes/pino',
