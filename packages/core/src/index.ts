@@ -103,6 +103,7 @@ export {
   resolveOptions,
   thrownMessage,
 } from './options.js'
+export { openLogForReading } from './ownFiles.js'
 export { foldersToDelete, type RetentionFolder, type RetentionRequest } from './retention.js'
 export { safeJsonStringify } from './safeJson.js'
 export { formatSize, parseSize } from './sizes.js'

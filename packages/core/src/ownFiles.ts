@@ -179,6 +179,29 @@ export async function readOwnFile(path: string, maxBytes: number): Promise<OwnFi
   }
 }
 
+/**
+ * Opens a log file for reading (`loglanes tail`, `ls`): never through a link, never waiting on a FIFO, and only a
+ * regular file (of any user: an operator reads a service's logs). Anything else is refused with a
+ * {@link foreignEntry} error, so a file planted in `dir` can neither hang the reader nor show it another file.
+ *
+ * @example
+ * ```ts
+ * const handle = await openLogForReading('logs/2026-11-20/db.log')
+ * ```
+ */
+export async function openLogForReading(path: string): Promise<Awaited<ReturnType<typeof open>>> {
+  let handle: Awaited<ReturnType<typeof open>>
+  try {
+    handle = await open(path, READ_OWN_FLAGS)
+  } catch (error) {
+    throw explainRefusal(error, path)
+  }
+  const stats = await handle.stat()
+  if (stats.isFile()) return handle
+  await handle.close()
+  throw foreignEntry(path, foreignKind(stats) ?? 'not a regular file')
+}
+
 /** What `lstat` says is at `path`, or undefined when nothing is. */
 export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {

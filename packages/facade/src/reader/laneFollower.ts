@@ -1,5 +1,6 @@
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises'
+import { type FileHandle, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { openLogForReading } from '@loglanes/core'
 import { compareText, isIntervalFolderName, lanesOf } from './laneLayout.js'
 import { fileChunks, type PlainCursor, type ReadErrorHandler } from './laneReader.js'
 import { type LaneRecord, RecordAssembler } from './laneRecord.js'
@@ -156,7 +157,7 @@ export class LaneFollower {
     if (known !== undefined && known.ino === info.ino && known.offset === info.size) return unchanged
     let handle: FileHandle
     try {
-      handle = await open(path, 'r')
+      handle = await openLogForReading(path)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.report(path, error as Error)
       return unchanged

@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs'
-import { type FileHandle, open } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
+import { openLogForReading } from '@loglanes/core'
 import type { LaneFileSet } from './laneLayout.js'
 import { type LaneRecord, RecordAssembler } from './laneRecord.js'
 import { LineSplitter } from './lineSplitter.js'
@@ -50,9 +51,13 @@ export async function* fileChunks(handle: FileHandle, start: number, end = Numbe
   }
 }
 
-/** The decompressed bytes of a gzip file; concatenated gzip members are read one after the other. */
+/**
+ * The decompressed bytes of a gzip file; concatenated gzip members are read one after the other. The file is
+ * opened as every log file is ({@link openLogForReading}): never through a link, never a FIFO.
+ */
 export async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
-  const source = createReadStream(path, { highWaterMark: CHUNK_BYTES })
+  const handle = await openLogForReading(path)
+  const source = Readable.from(fileChunks(handle, 0))
   const gunzip = createGunzip()
   source.on('error', (error) => gunzip.destroy(error))
   source.pipe(gunzip)
@@ -61,6 +66,7 @@ export async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
   } finally {
     source.destroy()
     gunzip.destroy()
+    await handle.close()
   }
 }
 
@@ -92,7 +98,7 @@ export class LaneReader {
     if (plain === undefined) return
     let handle: FileHandle
     try {
-      handle = await open(plain, 'r')
+      handle = await openLogForReading(plain)
     } catch (error) {
       if (!isMissing(error)) this.options.onError(plain, error as Error)
       return

@@ -1,5 +1,6 @@
-import { open, readdir, readlink, stat } from 'node:fs/promises'
+import { readdir, readlink, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { openLogForReading } from '@loglanes/core'
 import { type CommandIo, isLogDirectory, processIo } from './commandIo.js'
 import { compareText, scanLaneGroups } from './laneLayout.js'
 import { fileChunks, gunzipChunks } from './laneReader.js'
@@ -45,7 +46,7 @@ export async function countLines(chunks: AsyncIterable<Buffer>): Promise<number>
 
 async function linesOf(path: string, archive: boolean): Promise<number> {
   if (archive) return countLines(gunzipChunks(path))
-  const handle = await open(path, 'r')
+  const handle = await openLogForReading(path)
   try {
     return await countLines(fileChunks(handle, 0))
   } finally {
