@@ -15,21 +15,42 @@ const DOMAINS = Array.from({ length: 30 }, (_, i) => `d${String(i).padStart(2, '
 interface Run {
   readonly code: number | null
   readonly stderr: string
-  readonly outcome: { arrayBuffers?: number; maxRssKiB?: number }
+  readonly outcome: {
+    arrayBuffers?: number
+    maxRssKiB?: number
+    appErrors?: string[]
+    mostLaneFiles?: number
+  }
 }
 
-function boundsRun(entry: string, scenario: string, dir: string, options: object, gc = false): Promise<Run> {
+/** Runs the fixture in a child; with `maxFiles`, under `ulimit -n <maxFiles>` (through `sh`, exec'ing node). */
+function boundsRun(
+  entry: string,
+  scenario: string,
+  dir: string,
+  options: object,
+  gc = false,
+  maxFiles?: number,
+): Promise<Run> {
   const args = [BOUNDS_RUN, entry, scenario, dir, JSON.stringify(options)]
   if (gc) args.unshift('--expose-gc')
+  args.unshift(process.execPath)
+  const command =
+    maxFiles === undefined ? args : ['/bin/sh', '-c', `ulimit -n ${maxFiles}; exec "$@"`, 'sh', ...args]
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { timeout: 60_000, maxBuffer: 64 * MiB }, (error, stdout, stderr) => {
-      const last = stdout.trim().split('\n').at(-1) ?? ''
-      resolve({
-        code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
-        stderr,
-        outcome: last.startsWith('{') ? JSON.parse(last) : {},
-      })
-    })
+    execFile(
+      command[0]!,
+      command.slice(1),
+      { timeout: 60_000, maxBuffer: 64 * MiB },
+      (error, stdout, stderr) => {
+        const last = stdout.trim().split('\n').at(-1) ?? ''
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          stderr,
+          outcome: last.startsWith('{') ? JSON.parse(last) : {},
+        })
+      },
+    )
   })
 }
 
@@ -154,3 +175,35 @@ describe.skipIf(TMPFS_UNAVAILABLE !== undefined)(
     )
   },
 )
+
+describe.concurrent('1,100 domains under ulimit -n 1024 (maxOpenFiles 256 by default)', () => {
+  /** `d0000` to `d1099`: more lanes than the process may open files. */
+  const domains = Array.from({ length: 1_100 }, (_, i) => `d${String(i).padStart(4, '0')}`)
+  const COUNT = 11_000
+
+  it.each(ENTRIES)(
+    '%s: no EMFILE for the app (files, a listening socket, connections) or a lane, at most 256 lane files open, every record once in order',
+    async (entry) => {
+      const dir = tempDir()
+      const run = await boundsRun(
+        entry,
+        'domains',
+        dir,
+        { domains, levelFiles: false, records: COUNT },
+        false,
+        1024,
+      )
+      expect(run.code).toBe(0)
+      // Before: lanes met EMFILE ("cannot write …: EMFILE: too many open files") and 980-998 lane files were open.
+      expect(run.stderr).toBe('')
+      expect(run.outcome.appErrors).toEqual([])
+      expect(run.outcome.mostLaneFiles).toBe(256)
+      expect(listFiles(dir)).toHaveLength(1_100)
+      for (const [i, lane] of domains.entries()) {
+        const seqs = readLines(join(dir, `${lane}.log`)).map((text) => JSON.parse(text).seq as number)
+        expect(seqs).toEqual(Array.from({ length: COUNT / 1_100 }, (_, round) => round * 1_100 + i))
+      }
+    },
+    60_000,
+  )
+})

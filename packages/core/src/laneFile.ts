@@ -29,6 +29,14 @@ export interface LaneFileHost {
   holding(change: number): void
   /** Why a failing lane's record was refused, for its `recordsDropped` report (names the limit). */
   readonly heldLimit: string
+  /** The lane is about to open its file: the host closes another lane's file first when too many are open. */
+  fileOpening(file: LaneFile): void
+  /** The lane opened its file. */
+  fileOpened(file: LaneFile): void
+  /** The lane wrote a batch to its open file (once per batch, not per record): it is the most recently written. */
+  fileWritten(file: LaneFile): void
+  /** The lane closed its file. */
+  fileClosed(file: LaneFile): void
 }
 
 /** Bytes buffered per lane before they are written at once; bounds memory and makes each write one big batch. */
@@ -208,9 +216,18 @@ export class LaneFile {
     this.length = 0
   }
 
-  /** Writes what is queued, then tells the host how much the lane still holds if it is failing. */
+  /**
+   * Closes the file's descriptor, keeping everything queued: the next batch reopens the path with `O_APPEND`
+   * (and checks it again). For a host that keeps only so many files open.
+   */
+  closeDescriptor(): void {
+    this.closeFd()
+  }
+
+  /** Writes what is queued, then tells the host that the file was written, or how much the lane holds if failing. */
   private drain(): boolean {
     const done = this.drainQueued()
+    if (this.fd >= 0) this.host.fileWritten(this)
     this.settleHeld()
     return done
   }
@@ -356,6 +373,7 @@ export class LaneFile {
   private open(): boolean {
     let folderFd = -1
     try {
+      this.host.fileOpening(this)
       folderFd = enterFolderSync(this.dir, this.folderName, this.host.dirMode)
       let fd: number
       try {
@@ -371,6 +389,7 @@ export class LaneFile {
       this.fd = fd
       this.knownEnd = -1
       this.unlinked = false
+      this.host.fileOpened(this)
       return true
     } catch (error) {
       this.fail(error as NodeJS.ErrnoException)
@@ -436,6 +455,7 @@ export class LaneFile {
     if (this.fd < 0) return
     closeQuietly(this.fd)
     this.fd = -1
+    this.host.fileClosed(this)
   }
 }
 

@@ -63,6 +63,8 @@ interface FolderState {
 const MAX_DATE_MS = 8.64e15
 /** Bytes held for every lane of a router that cannot write, unless `maxHeldSize` says otherwise: 64 MiB. */
 export const DEFAULT_MAX_HELD_BYTES = 64 * 1024 * 1024
+/** Lane files a router keeps open at once, unless `maxOpenFiles` says otherwise. */
+export const DEFAULT_MAX_OPEN_FILES = 256
 const MIN_SWEEP_MS = 1_000
 
 /**
@@ -115,6 +117,12 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   private heldBytes = 0
   private readonly maxHeldBytes: number
   readonly heldLimit: string
+  /**
+   * The lane files with an open descriptor, least recently written first: a file moves to the end once per batch
+   * it writes, and the first is closed when one more must open beyond `maxOpenFiles`.
+   */
+  private readonly openFiles = new Set<LaneFile>()
+  private readonly maxOpenFiles: number
 
   constructor(options: ResolvedLanesOptions, settings: LaneRouterSettings = {}) {
     super()
@@ -128,6 +136,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.timestamp = compileStrftime(options.timestampFormat, zone)
     this.graceMs = settings.graceMs ?? 30_000
     this.maxHeldBytes = DEFAULT_MAX_HELD_BYTES
+    this.maxOpenFiles = DEFAULT_MAX_OPEN_FILES
     this.heldLimit = `the bytes held for every lane that cannot write reached maxHeldSize (${formatSize(this.maxHeldBytes)})`
     this.stderr = settings.stderr ?? true
     const sweepMs = Math.max(MIN_SWEEP_MS, this.graceMs / 2)
@@ -314,6 +323,33 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
 
   holding(change: number): void {
     this.heldBytes += change
+  }
+
+  fileOpening(file: LaneFile): void {
+    // Close the least recently written files until there is room for this one.
+    for (const oldest of this.openFiles) {
+      if (this.openFiles.size < this.maxOpenFiles) return
+      if (oldest !== file) oldest.closeDescriptor()
+    }
+  }
+
+  fileOpened(file: LaneFile): void {
+    this.openFiles.add(file)
+  }
+
+  fileWritten(file: LaneFile): void {
+    // Once per batch: a Set keeps insertion order, so re-adding makes this file the most recently written.
+    this.openFiles.delete(file)
+    this.openFiles.add(file)
+  }
+
+  fileClosed(file: LaneFile): void {
+    this.openFiles.delete(file)
+  }
+
+  /** Lane files open now: never more than `maxOpenFiles`. */
+  get openFileCount(): number {
+    return this.openFiles.size
   }
 
   /** Bytes held now for lanes that cannot write: never more than `maxHeldSize`. */
