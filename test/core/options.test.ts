@@ -410,3 +410,39 @@ describe('resolveOptions errors name the option, the accepted values and the val
     ).toEqual(['app', 'error'])
   })
 })
+
+describe('bounds: maxFileSize, maxHeldSize, maxOpenFiles', () => {
+  it('defaults to no file size cap, 64 MiB held for failing lanes and 256 open files', () => {
+    const options = resolveOptions({}, { levels: PINO_LEVELS })
+    expect(options.maxFileSize).toBeUndefined()
+    expect(options.maxHeldSize).toBe(64 * 1024 * 1024)
+    expect(options.maxOpenFiles).toBe(256)
+  })
+
+  it('reads sizes as bytes or 1024-based strings', () => {
+    const options = resolveOptions(
+      { maxFileSize: '100MB', maxHeldSize: '1gb', maxOpenFiles: 32 },
+      { levels: PINO_LEVELS },
+    )
+    expect(options.maxFileSize).toBe(100 * 1024 * 1024)
+    expect(options.maxHeldSize).toBe(1024 ** 3)
+    expect(options.maxOpenFiles).toBe(32)
+    expect(resolveOptions({ maxFileSize: 4096 }, { levels: PINO_LEVELS }).maxFileSize).toBe(4096)
+  })
+
+  it.each([
+    [{ maxFileSize: '10XB' }, 'maxFileSize', "got '10XB'"],
+    [{ maxFileSize: -1 }, 'maxFileSize', 'got -1'],
+    [{ maxFileSize: '1.5GB' }, 'maxFileSize', "got '1.5GB'"],
+    [{ maxHeldSize: 0 }, 'maxHeldSize', 'got 0'],
+    [{ maxHeldSize: '64 MB' }, 'maxHeldSize', "got '64 MB'"],
+    [{ maxOpenFiles: 0 }, 'maxOpenFiles', 'got 0'],
+    [{ maxOpenFiles: 2.5 }, 'maxOpenFiles', 'got 2.5'],
+    [{ maxOpenFiles: '256' }, 'maxOpenFiles', "got '256'"],
+  ])('%j is a LanesConfigError naming %s', (input, option, got) => {
+    const error = configError(input)
+    expect(error.option).toBe(option)
+    expect(error.message).toContain(`option "${option}" must be`)
+    expect(error.message).toContain(got)
+  })
+})

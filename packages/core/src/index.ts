@@ -103,6 +103,7 @@ export {
   resolveOptions,
   thrownMessage,
 } from './options.js'
+export { DEFAULT_MAX_HELD_SIZE, DEFAULT_MAX_OPEN_FILES, type ResolvedBounds } from './optionsBounds.js'
 export { openLogForReading } from './ownFiles.js'
 export { foldersToDelete, type RetentionFolder, type RetentionRequest } from './retention.js'
 export { safeJsonStringify } from './safeJson.js'

@@ -1,4 +1,4 @@
-import { fstatSync, openSync, readSync, writeSync, writevSync } from 'node:fs'
+import { fstatSync, openSync, readdirSync, readSync, writeSync, writevSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   closeQuietly,
@@ -37,6 +37,8 @@ export interface LaneFileHost {
   fileWritten(file: LaneFile): void
   /** The lane closed its file. */
   fileClosed(file: LaneFile): void
+  /** `maxFileSize` in bytes: a lane goes on in `<lane>.1.log`, `<lane>.2.log`, ... past it; 0 for no cap. */
+  readonly maxFileSize: number
 }
 
 /** Bytes buffered per lane before they are written at once; bounds memory and makes each write one big batch. */
@@ -102,8 +104,12 @@ export class LaneFile {
   private unlinked = false
   /** Folder holding the file. */
   readonly folder: string
-  /** Path of the file. */
-  readonly path: string
+  /** Path of the file being written: `<lane>.log`, or `<lane>.<part>.log` once `maxFileSize` rolled it. */
+  path: string
+  /** The part being written (0: `<lane>.log`); -1 until the folder was looked at for parts of other processes. */
+  private part: number
+  /** Bytes of the buffer the current `write(2)` was meant to take (the whole records that fit in the part). */
+  private chunk = 0
 
   constructor(
     /** The lane name (file stem). */
@@ -116,6 +122,7 @@ export class LaneFile {
   ) {
     this.folder = folderName === '' ? dir : join(dir, folderName)
     this.path = join(this.folder, `${lane}.log`)
+    this.part = host.maxFileSize > 0 ? -1 : 0
   }
 
   /** True when some accepted record is not yet in the file descriptor. */
@@ -303,7 +310,12 @@ export class LaneFile {
     while (done < size) {
       const written = this.writeFresh(buffer, done, size - done)
       if (written < 0) break
-      if (written === size - done) return size
+      if (written === this.chunk) {
+        // All it was meant to take: the rest, if any, goes to the next part.
+        done += written
+        stalls = 0
+        continue
+      }
       // Cut short: keep what ends a record; the record it cut goes again, whole.
       const kept = recordsEnd(buffer, done, done + written, size)
       if (kept > done) stalls = 0
@@ -324,16 +336,33 @@ export class LaneFile {
   private writeFresh(buffer: Buffer, offset: number, size: number): number {
     let total: number
     let fresh: boolean
+    let chunk = size
     try {
       // Bytes that start with a line break (the end of a record whose write stopped just before it) need none.
-      fresh = this.endsLine() || buffer[offset] === NEWLINE
+      const ending = buffer[offset] === NEWLINE
+      fresh = this.endsLine() || ending
+      if (this.host.maxFileSize > 0) {
+        // Only the whole records that fit in this part go; when none does, the next part, where a record larger
+        // than the cap goes alone. The line break ending a record cut by a full disk stays with its record.
+        for (;;) {
+          chunk = recordsWithin(buffer, offset, size, this.host.maxFileSize - this.size - (fresh ? 0 : 1))
+          if (chunk > 0) break
+          if (this.size === 0 || ending) {
+            chunk = firstRecordEnd(buffer, offset, size)
+            break
+          }
+          if (!this.nextPart()) return -1
+          fresh = this.endsLine()
+        }
+      }
+      this.chunk = chunk
       const before = this.size
-      const bytes = buffer.subarray(offset, offset + size)
+      const bytes = buffer.subarray(offset, offset + chunk)
       total = fresh ? writeSync(this.fd, bytes) : writevSync(this.fd, [LINE_BREAK, bytes])
       const after = fstatSync(this.fd)
       this.unlinked = after.nlink === 0
       // The file ends with this batch's line break unless another process appended since (its size tells).
-      this.knownEnd = total === size + (fresh ? 0 : 1) && after.size === before + total ? after.size : -1
+      this.knownEnd = total === chunk + (fresh ? 0 : 1) && after.size === before + total ? after.size : -1
     } catch (error) {
       this.knownEnd = -1
       this.fail(error as NodeJS.ErrnoException)
@@ -366,18 +395,33 @@ export class LaneFile {
     }
   }
 
+  /** Goes on in the next part: closes the full one and opens `<lane>.<part + 1>.log`. False after a failure (handled). */
+  private nextPart(): boolean {
+    this.closeFd()
+    this.setPart(this.part + 1)
+    return this.open()
+  }
+
+  private setPart(part: number): void {
+    this.part = part
+    this.path = join(this.folder, partName(this.lane, part))
+  }
+
   /**
    * Opens the lane file, never through a link and never waiting on a FIFO: the folder is entered by descriptor
-   * and the file opened in it, then checked to be a regular file with one link, owned by this user.
+   * and the file opened in it, then checked to be a regular file with one link, owned by this user. With
+   * `maxFileSize`, the first open in a folder takes the highest part any process made there (archives included).
    */
   private open(): boolean {
     let folderFd = -1
     try {
       this.host.fileOpening(this)
       folderFd = enterFolderSync(this.dir, this.folderName, this.host.dirMode)
+      if (this.part < 0) this.setPart(highestPart(entryOf(folderFd, this.folder, '.'), this.lane))
       let fd: number
       try {
-        fd = openSync(entryOf(folderFd, this.folder, `${this.lane}.log`), LANE_FILE_FLAGS, this.host.fileMode)
+        const name = partName(this.lane, this.part)
+        fd = openSync(entryOf(folderFd, this.folder, name), LANE_FILE_FLAGS, this.host.fileMode)
       } catch (error) {
         throw explainRefusal(error, this.path)
       }
@@ -457,6 +501,52 @@ export class LaneFile {
     this.fd = -1
     this.host.fileClosed(this)
   }
+}
+
+/** The file name of a lane's part: `db.log` for part 0, then `db.1.log`, `db.2.log`, ... */
+export function partName(lane: string, part: number): string {
+  return part === 0 ? `${lane}.log` : `${lane}.${part}.log`
+}
+
+const PART_SUFFIX = /^([1-9][0-9]{0,8})\.log(\.gz)?$/
+
+/** The highest part of `lane` in the folder at `folder` (`<lane>.N.log` or `<lane>.N.log.gz`); 0 when none. */
+function highestPart(folder: string, lane: string): number {
+  let highest = 0
+  const prefix = `${lane}.`
+  for (const name of readdirSync(folder)) {
+    if (!name.startsWith(prefix)) continue
+    const match = PART_SUFFIX.exec(name.slice(prefix.length))
+    if (match !== null) highest = Math.max(highest, Number(match[1]))
+  }
+  return highest
+}
+
+/**
+ * Bytes of the whole records at the start of `buffer[offset, offset + size)` that fit in `room` bytes: all of
+ * them when they fit, 0 when not even the first does.
+ */
+function recordsWithin(buffer: Buffer, offset: number, size: number, room: number): number {
+  if (room >= size) return size
+  const end = offset + size
+  for (
+    let i = buffer.lastIndexOf(NEWLINE, offset + room - 1);
+    i >= offset;
+    i = buffer.lastIndexOf(NEWLINE, i - 1)
+  ) {
+    if (i + 1 >= end || !startsContinuation(buffer, i + 1)) return i + 1 - offset
+    if (i === 0) break
+  }
+  return 0
+}
+
+/** Bytes of the first whole record of `buffer[offset, offset + size)` (a record's stack lines belong to it). */
+function firstRecordEnd(buffer: Buffer, offset: number, size: number): number {
+  const end = offset + size
+  for (let i = buffer.indexOf(NEWLINE, offset); i !== -1 && i < end; i = buffer.indexOf(NEWLINE, i + 1)) {
+    if (i + 1 >= end || !startsContinuation(buffer, i + 1)) return i + 1 - offset
+  }
+  return size
 }
 
 /**

@@ -61,10 +61,6 @@ interface FolderState {
 }
 
 const MAX_DATE_MS = 8.64e15
-/** Bytes held for every lane of a router that cannot write, unless `maxHeldSize` says otherwise: 64 MiB. */
-export const DEFAULT_MAX_HELD_BYTES = 64 * 1024 * 1024
-/** Lane files a router keeps open at once, unless `maxOpenFiles` says otherwise. */
-export const DEFAULT_MAX_OPEN_FILES = 256
 const MIN_SWEEP_MS = 1_000
 
 /**
@@ -123,6 +119,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
    */
   private readonly openFiles = new Set<LaneFile>()
   private readonly maxOpenFiles: number
+  readonly maxFileSize: number
 
   constructor(options: ResolvedLanesOptions, settings: LaneRouterSettings = {}) {
     super()
@@ -135,8 +132,9 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.clock = createIntervalClock(options.intervalMinutes, zone)
     this.timestamp = compileStrftime(options.timestampFormat, zone)
     this.graceMs = settings.graceMs ?? 30_000
-    this.maxHeldBytes = DEFAULT_MAX_HELD_BYTES
-    this.maxOpenFiles = DEFAULT_MAX_OPEN_FILES
+    this.maxHeldBytes = options.maxHeldSize
+    this.maxOpenFiles = options.maxOpenFiles
+    this.maxFileSize = options.maxFileSize ?? 0
     this.heldLimit = `the bytes held for every lane that cannot write reached maxHeldSize (${formatSize(this.maxHeldBytes)})`
     this.stderr = settings.stderr ?? true
     const sweepMs = Math.max(MIN_SWEEP_MS, this.graceMs / 2)

@@ -2,6 +2,7 @@ import { resolve as resolvePath } from 'node:path'
 import { closestName } from './closestName.js'
 import { parseInterval } from './intervalClock.js'
 import { LanesConfigError } from './lanesConfigError.js'
+import { type ResolvedBounds, resolveBounds } from './optionsBounds.js'
 import { compileStrftime, DEFAULT_TIMESTAMP_FORMAT } from './strftime.js'
 import { createZone } from './zone.js'
 
@@ -80,6 +81,18 @@ export interface LanesOptions {
   readonly compress?: false | 'gzip'
   /** `true` or a name: `<dir>/current` links to the active interval folder. Default `false`. */
   readonly symlink?: boolean | string
+  /**
+   * Bytes (or `'512KB'`, `'100MB'`, `'1GB'`, 1024-based) a lane file may reach in a folder: past it the lane goes on
+   * in `<lane>.1.log`, `<lane>.2.log`, ... A record larger than the cap sits alone in its part. Default: no cap.
+   */
+  readonly maxFileSize?: number | string
+  /**
+   * Bytes (size syntax as `maxFileSize`) held in memory for every lane that cannot write (a full disk), together:
+   * beyond it their new records are refused, counted and reported (`recordsDropped`). Default `'64MB'`.
+   */
+  readonly maxHeldSize?: number | string
+  /** Lane files open at once per process; the least recently written is closed first and reopened. Default 256. */
+  readonly maxOpenFiles?: number
   /** Mode of created lane files (the umask applies); must include `0o600`. Default `0o640`. */
   readonly fileMode?: number
   /** Mode of created folders (the umask applies); must include `0o700`. Default `0o750`. */
@@ -93,7 +106,7 @@ export interface LanesOptions {
 }
 
 /** Options after validation, with every default applied. */
-export interface ResolvedLanesOptions {
+export interface ResolvedLanesOptions extends ResolvedBounds {
   /** Absolute base folder. */
   readonly dir: string
   readonly domains: readonly string[]
@@ -159,6 +172,9 @@ export const LANES_OPTION_NAMES = [
   'retention',
   'compress',
   'symlink',
+  'maxFileSize',
+  'maxHeldSize',
+  'maxOpenFiles',
   'fileMode',
   'dirMode',
 ] as const
@@ -325,8 +341,10 @@ function resolveCopy(input: Record<string, unknown>, context: ResolveContext): R
   const retention = resolveRetention(input.retention, intervalMinutes)
   const compress = resolveCompress(input.compress, intervalMinutes)
   const symlink = resolveSymlink(input.symlink, intervalMinutes)
+  const bounds = resolveBounds(input)
 
   return {
+    ...bounds,
     dir: resolvePath(dir),
     domains,
     domainKey,
