@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, rmdirSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { LaneRouter, type RecordsDroppedEvent, resolveOptions } from '@loglanes/core'
+import { gunzipSync } from 'node:zlib'
+import { gzipFolder, LaneRouter, type RecordsDroppedEvent, resolveOptions, scanFolder } from '@loglanes/core'
 import { describe, expect, it } from 'vitest'
 import { listFiles, readLines, tempDir, waitFor } from '../support/files.js'
 import { fillDisk, mountTmpfs, TMPFS_UNAVAILABLE } from '../support/tmpfs.js'
@@ -257,4 +258,20 @@ describe.concurrent('maxFileSize: a lane goes on in <lane>.1.log, <lane>.2.log, 
     },
     60_000,
   )
+})
+
+describe('parts are compressed as lane files', () => {
+  it('gzipFolder makes db.log.gz, db.1.log.gz and db.2.log.gz, each holding its part', async () => {
+    const folder = join(tempDir(), '2026-11-20')
+    mkdirSync(folder)
+    const parts = ['db.log', 'db.1.log', 'db.2.log']
+    for (const [part, name] of parts.entries()) writeFileSync(join(folder, name), `{"part":${part}}\n`)
+    const scan = await scanFolder(folder)
+    expect([...scan.lanes.keys()].sort()).toEqual(['db', 'db.1', 'db.2'])
+    await gzipFolder(scan, { quietMs: 0 })
+    expect(listFiles(folder)).toEqual(['db.1.log.gz', 'db.2.log.gz', 'db.log.gz'])
+    for (const [part, name] of parts.entries()) {
+      expect(gunzipSync(readFileSync(join(folder, `${name}.gz`))).toString()).toBe(`{"part":${part}}\n`)
+    }
+  })
 })

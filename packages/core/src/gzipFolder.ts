@@ -20,7 +20,8 @@ import {
 //   .<lane>.log.<token>.pending     private copy: bytes moved aside for compression, not yet in the archive
 //   .<lane>.log.gz.<token>.tmp      the next archive being written (a copy of the archive plus a new member)
 //   .<lane>.log.<token>.committing  private copy whose finished, synced temporary archive is being renamed in
-const LANE = '([A-Za-z][A-Za-z0-9_-]{0,63})'
+// A lane's file stem: its name, and for the parts `maxFileSize` makes, `.<part>` (`db.1.log`, `db.1.log.gz`).
+const LANE = '([A-Za-z][A-Za-z0-9_-]{0,63}(?:\\.[1-9][0-9]{0,8})?)'
 const TOKEN = '(\\d+-[0-9a-f]+)'
 const PLAIN = new RegExp(`^${LANE}\\.log$`)
 const ARCHIVE = new RegExp(`^${LANE}\\.log\\.gz$`)
