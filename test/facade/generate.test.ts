@@ -190,6 +190,10 @@ describe('loglanes generate', () => {
         `loglanes: option "descriptions.db" must describe a declared domain`,
       ],
       [{ domains: ['app'], backned: 'pino' }, `(did you mean "backend"?)`],
+      [
+        { domains: ['app'], mirrors: { eror: ['app'] } },
+        `loglanes: option "mirrors.eror" must be keyed by a domain or level lane (app, trace, debug, info, warn, error, fatal); got 'eror' (did you mean 'error'?)`,
+      ],
     ]
     for (const [config, message] of cases) {
       const result = await cli(['generate', '--config', writeConfig(dir, config), '--out', 'log.ts'], dir)

@@ -563,9 +563,12 @@ function resolveMirrors(
     !lanes.includes(name)
   for (const [key, list] of Object.entries(value)) {
     if (!sources.includes(key) && !maybeLevel(key)) {
+      const suggestion = key.length <= MAX_SUGGESTED_LENGTH ? closestName(key, sources) : undefined
       const hint = lanes.includes(key)
         ? `'${key}' is an extra lane, which only receives mirrored records and so cannot be a mirror source`
-        : undefined
+        : suggestion
+          ? `did you mean '${suggestion}'?`
+          : undefined
       throw new LanesConfigError(
         `mirrors.${key}`,
         levelNames === undefined
