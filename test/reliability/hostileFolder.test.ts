@@ -838,6 +838,28 @@ describeAsRoot(
     )
 
     it.each(ENTRIES)(
+      '%s: dir 0777, interval 1h: uid 65534 made the folder of now its own, setgid to its group: nothing is written there, so no file takes the group the attacker chose',
+      async (entry) => {
+        await awayFromBoundary(HOUR, 15_000)
+        const { dir } = attackSetup(entry, 'setgid')
+        chmodSync(dir, 0o777)
+        const folder = join(dir, utcFolder(Date.now(), 60))
+        mkdirSync(folder)
+        chownSync(folder, NOBODY, NOBODY)
+        chmodSync(folder, 0o2777)
+        const run = await runFixture({ entry, options: hourOptions(dir), count: COUNT })
+        expectEndsInTime(run)
+        expect(readdirSync(folder)).toEqual([])
+        const reports = diagnostics(run.stderr).sort()
+        expect(reports).toHaveLength(4)
+        expect(reports[0]).toMatch(cannotWriteAt('app', inFolder(folder, 'app'), 'another user'))
+        expect(reports[1]).toMatch(new RegExp(`^loglanes: lane "app" lost ${COUNT / 2} record\\(s\\) `))
+        expect(reports[2]).toMatch(cannotWriteAt('db', inFolder(folder, 'db'), 'another user'))
+        expect(reports[3]).toMatch(new RegExp(`^loglanes: lane "db" lost ${COUNT / 2} record\\(s\\) `))
+      },
+    )
+
+    it.each(ENTRIES)(
       '%s: dir owned by uid 65534, interval 1m: the folders of this minute and the next two are planted (a link to the attacker’s folder, links to /etc and a root-only file) and the lock made a FIFO: nothing is created or appended there, the process ends',
       async (entry) => {
         const { dir, secret, attackerDir, pwned } = attackSetup(entry, 'minutes')

@@ -167,7 +167,8 @@ export async function gzipFolder(
 ): Promise<GzipFolderResult> {
   let folder: FileHandle
   try {
-    folder = await openFolder(scan.path)
+    // Only a folder of this user: an archive made in another's would take the group its owner chose.
+    folder = await openFolder(scan.path, false, true)
   } catch (error) {
     // Deleted by another process meanwhile: nothing left to compress.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')

@@ -1,4 +1,13 @@
-import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, type Stats } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  type Stats,
+} from 'node:fs'
 import { lstat, open } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -105,24 +114,43 @@ export function enterFolderSync(dir: string, name: string, dirMode: number): num
       throw error
     }
   }
+  let fd: number
   try {
-    return openSync(path, FOLDER_FLAGS)
+    fd = openSync(path, FOLDER_FLAGS)
   } catch (error) {
     throw explainFolderRefusal(error, path)
   }
+  // Only a folder of this user: in another user's folder, its owner chooses the group (a setgid bit) or an ACL
+  // of the files loglanes creates there, and so who can read them.
+  const owner = fstatSync(fd).uid
+  if (EUID !== undefined && owner !== EUID) {
+    closeQuietly(fd)
+    throw foreignEntry(path, `a folder of another user (uid ${owner})`, 'a folder')
+  }
+  return fd
 }
 
 /**
- * Opens an existing folder by descriptor, for maintenance: an interval folder never through a link (a link, file
- * or FIFO in its place is refused with a {@link foreignEntry} error); `dir` itself (`isDir`), the user's own path,
- * may be a link.
+ * Opens an existing folder by descriptor: an interval folder never through a link (a link, file or FIFO in its
+ * place is refused with a {@link foreignEntry} error); `dir` itself (`isDir`), the user's own path, may be a
+ * link. With `ownOnly` (a folder loglanes writes into), a folder of another user is refused too.
  */
-export async function openFolder(path: string, isDir = false): Promise<Awaited<ReturnType<typeof open>>> {
+export async function openFolder(
+  path: string,
+  isDir = false,
+  ownOnly = false,
+): Promise<Awaited<ReturnType<typeof open>>> {
+  let handle: Awaited<ReturnType<typeof open>>
   try {
-    return await open(path, isDir ? constants.O_RDONLY | O_DIRECTORY : FOLDER_FLAGS)
+    handle = await open(path, isDir ? constants.O_RDONLY | O_DIRECTORY : FOLDER_FLAGS)
   } catch (error) {
     throw explainFolderRefusal(error, path)
   }
+  if (!ownOnly || EUID === undefined) return handle
+  const { uid } = await handle.stat()
+  if (uid === EUID) return handle
+  await handle.close()
+  throw foreignEntry(path, `a folder of another user (uid ${uid})`, 'a folder')
 }
 
 function explainFolderRefusal(error: unknown, path: string): NodeJS.ErrnoException {
