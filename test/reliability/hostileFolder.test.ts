@@ -655,6 +655,11 @@ const LOCK_CASES: readonly LockCase[] = [
     },
   },
   { name: '10 MB of garbage', plant: (lock) => writeFileSync(lock, randomBytes(10 * 1024 * 1024)) },
+  {
+    // Deeper than retention empties: what is moved aside cannot be removed, yet the lock's name is free.
+    name: 'a folder nested 12 deep',
+    plant: (lock) => mkdirSync(join(lock, ...'abcdefghijkl'), { recursive: true }),
+  },
 ]
 
 describe.concurrent('the lock .loglanes.lock planted (retention keep 1, five old folders)', () => {
@@ -691,6 +696,35 @@ describe.concurrent('the lock .loglanes.lock planted (retention keep 1, five old
 
 // ---------------------------------------------------------------------------------------------------------------
 // Retention and the current link.
+
+describe('retention of an old folder someone filled with 150,000 files', () => {
+  it('winston: endLogger waits for it at most about 2 s more; the rest goes on a later pass', async () => {
+    await awayFromBoundary(HOUR, 15_000)
+    const { dir } = folders()
+    const old = utcFolder(hourStart(-5), 60)
+    mkdirSync(join(dir, old))
+    // Made in one child process: 150,000 writeFileSync calls in a shell loop would take far longer.
+    const made = Date.now()
+    await new Promise<void>((resolve, reject) =>
+      spawn(process.execPath, [
+        '-e',
+        `const fs=require('fs');for(let i=0;i<150000;i++)fs.closeSync(fs.openSync(${JSON.stringify(join(dir, old))}+'/f'+i,'w'))`,
+      ]).once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`)))),
+    )
+    const madeMs = Date.now() - made
+    const run = await runFixture({
+      entry: 'winston',
+      options: hourOptions(dir, { retention: { keep: 1 } }),
+      count: 20,
+    })
+    expectEnded(run)
+    // Deleting them all takes about as long as making them (over 2 s here); the close waits 2 s of it at most.
+    expect(madeMs).toBeGreaterThan(1_000)
+    expect(run.outcome.endMs).toBeLessThan(4_000)
+    expect(readdirSync(join(dir, old)).length).toBeGreaterThan(0)
+    expect(readdirSync(join(dir, old)).length).toBeLessThan(150_000)
+  })
+})
 
 describe.concurrent('retention and the current link among planted entries', () => {
   it.each(ENTRIES)(

@@ -63,6 +63,12 @@ export interface MaintenanceResult {
 const STRAY_DOT_NAME =
   /^\.(?:[A-Za-z][A-Za-z0-9_-]{0,63}\.\d+-[0-9a-f]+\.link|loglanes\.lock\.\d+-[0-9a-f]+\.stale)$/
 
+/**
+ * How long retention goes on once a closing process asked the pass to stop: the due deletions of a short-lived
+ * logger finish, a folder of a million planted files does not hold up its shutdown.
+ */
+const CLOSING_RETENTION_MS = 2_000
+
 /** Folder names examined between two turns of the event loop. */
 const YIELD_EVERY = 256
 
@@ -123,6 +129,8 @@ class Pass {
   private readonly deleted: string[] = []
   private readonly compressed: string[] = []
   private retryAt: number | undefined
+  /** When retention stops for a close (see {@link outOfTime}). */
+  private stopAt: number | undefined
 
   constructor(
     private readonly options: ResolvedLanesOptions,
@@ -264,13 +272,23 @@ class Pass {
       const path = join(this.options.dir, name)
       try {
         // Never through a link: a link planted in the folder is removed, its target left alone.
-        await removeOwnEntry(this.options.dir, name)
+        if (!(await removeOwnEntry(this.options.dir, name, () => this.outOfTime()))) break
         this.deleted.push(name)
       } catch (error) {
         this.report('retention', path, error)
       }
     }
     return folders.filter((folder) => !doomed.has(folder.name))
+  }
+
+  /**
+   * True once a close asked the pass to stop and retention has had {@link CLOSING_RETENTION_MS} more: a folder
+   * filled with many files (by someone who can write to `dir`) must not hold up the shutdown. A later pass goes on.
+   */
+  private outOfTime(): boolean {
+    if (this.pass.shouldStop?.() !== true) return false
+    if (this.stopAt === undefined) this.stopAt = Date.now() + CLOSING_RETENTION_MS
+    return Date.now() >= this.stopAt
   }
 
   /** Compresses the folders whose interval is over, whose files are quiet and that this process is not writing. */

@@ -125,7 +125,9 @@ async function removeIfNotHeld(dir: string, staleMs: number, token: string): Pro
     moved === 'gone' ||
     (moved.stats.ino === lock.stats.ino && moved.text === lock.text)
   ) {
-    await removeOwnEntry(dir, asideName)
+    // The lock's name is free now: what was moved aside cannot keep anyone from taking it, even when it cannot be
+    // removed (a planted tree too deep, a folder of another user in a sticky dir). Its dot-name is ignored.
+    await removeOwnEntry(dir, asideName).catch(() => {})
     return true
   }
   // A link never replaces an existing file: if yet another lock appeared meanwhile, that one stays.
