@@ -210,6 +210,35 @@ describe('LanesTransport', () => {
     expect(listFiles(now)).toEqual(['app.log'])
   })
 
+  it("files a record whose timestamp is a number (the app's data, not the format's) under now, reported once", async () => {
+    const dir = tempDir()
+    const logger = winston.createLogger({
+      format: format.combine(format.timestamp(), format.json()),
+      transports: [lanes(dir, { interval: '1h', levelFiles: false, retention: { maxAge: '7d' } })],
+    })
+    const reports: string[] = []
+    logger.on('warn', (error: Error) => reports.push(error.message))
+    const write = process.stderr.write
+    process.stderr.write = () => true
+    try {
+      // An API's epoch seconds: as milliseconds, 1970, which retention would delete at once.
+      for (let i = 0; i < 1000; i++) logger.info('order received', { timestamp: 1_764_000_000 + i })
+      await endLogger(logger)
+    } finally {
+      process.stderr.write = write
+    }
+    const now = new Date()
+    const hour = `${now.toISOString().slice(0, 10)}__${String(now.getUTCHours()).padStart(2, '0')}-00`
+    const counts = lineCounts(dir)
+    // The hour may have turned while logging: every record is in a folder of now, none in 1970.
+    expect(Object.keys(counts).every((file) => !file.startsWith('1970'))).toBe(true)
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1000)
+    expect(Object.keys(counts)).toContain(`${hour}/app.log`)
+    expect(JSON.parse(readLines(join(dir, `${hour}/app.log`))[0]!).timestamp).toBe(1_764_000_000)
+    expect(reports).toHaveLength(1)
+    expect(reports[0]).toMatch(/timestamp is a number \(1764000000\)/)
+  })
+
   it('renders the text format through core, with the error stack on continuation lines', async () => {
     const dir = tempDir()
     const logger = winston.createLogger({

@@ -71,6 +71,7 @@ export class LanesTransport extends TransportStream {
   private shutDownDone = false
   private closing: Promise<void> | undefined
   private unreadableReported = false
+  private numberReported = false
   /** Set by winston's exception handler: the transport should finish after this record. */
   declare _ending?: boolean
   /** Set by winston from the logger on 'pipe'. */
@@ -135,6 +136,7 @@ export class LanesTransport extends TransportStream {
     const level = info[LEVEL] ?? withoutColors(String(info.level))
     const domain = info[options.domainKey]
     const time = this.times.timeOf(info.timestamp)
+    if (this.times.numbers === 1 && !this.numberReported) this.reportNumber(info.timestamp)
     if (options.format === 'text') {
       const message = info.message
       router.routeText(
@@ -168,6 +170,17 @@ export class LanesTransport extends TransportStream {
       // Plain data cannot throw when read; this is a last resort so that a record never stops the transport.
     }
     this.reportUnreadable(error)
+  }
+
+  /** Reports, once, a record whose `timestamp` was a number, the app's data (see TimestampReader). */
+  private reportNumber(timestamp: unknown): void {
+    this.numberReported = true
+    const message =
+      `loglanes: a winston record's timestamp is a number (${String(timestamp)}): winston's format.timestamp() ` +
+      "writes strings, so it came from the record's data; such records are filed under now, the field kept in " +
+      'the line (reported once)'
+    process.stderr.write(`${message}\n`)
+    if (this.listenerCount('warn') > 0) this.emit('warn', new Error(message))
   }
 
   private reportUnreadable(error: unknown): void {

@@ -42,19 +42,29 @@ export function textFields(info: WinstonInfo, domainKey: string): Record<string,
   return fields
 }
 
-/** Epoch ms from `info.timestamp` (set by `format.timestamp()`); NaN, meaning now, when absent or unreadable. */
+/**
+ * Epoch ms from `info.timestamp`, the time winston's `format.timestamp()` put on the record (a string, or a Date);
+ * NaN, meaning now, when absent or unreadable. A number is never the logger's: `format.timestamp()` writes strings,
+ * and logform keeps a `timestamp` the app passed in its metadata (an API's epoch seconds, read as milliseconds,
+ * would file the record in 1970, where retention deletes it at once). A number is NaN too; {@link numbers} counts
+ * them.
+ */
 export class TimestampReader {
+  /** Records whose `timestamp` was a number, filed under now. */
+  numbers = 0
   private lastText = ''
   private lastValue = Number.NaN
 
   timeOf(timestamp: unknown): number {
-    if (typeof timestamp === 'number') return timestamp
-    if (timestamp instanceof Date) return timestamp.getTime()
-    if (typeof timestamp !== 'string') return Number.NaN
-    if (timestamp !== this.lastText) {
-      this.lastText = timestamp
-      this.lastValue = Date.parse(timestamp)
+    if (typeof timestamp === 'string') {
+      if (timestamp !== this.lastText) {
+        this.lastText = timestamp
+        this.lastValue = Date.parse(timestamp)
+      }
+      return this.lastValue
     }
-    return this.lastValue
+    if (timestamp instanceof Date) return timestamp.getTime()
+    if (typeof timestamp === 'number') this.numbers++
+    return Number.NaN
   }
 }
