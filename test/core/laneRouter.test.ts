@@ -1,5 +1,7 @@
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { type LaneErrorEvent, LaneRouter, type LanesOptions, resolveOptions } from '@loglanes/core'
 import { describe, expect, it } from 'vitest'
 import { lineCounts, listFiles, openFilesUnder, readLines, tempDir, waitFor } from '../support/files.js'
@@ -168,6 +170,21 @@ describe('LaneRouter', () => {
     expect(dbLines.map((l) => JSON.parse(l).n)).toEqual(Array.from({ length: 1000 }, (_, n) => n))
     expect(errors).toHaveLength(1)
   })
+
+  it('holds no buffer for a quiet lane whose file was closed for maxOpenFiles: 4,000 folders (2 lanes each) keep < 8 MiB', async () => {
+    const dir = tempDir()
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--expose-gc',
+      join(import.meta.dirname, 'fixtures/manyFolders.mjs'),
+      dir,
+      '4000',
+    ])
+    const { arrayBuffers, openFiles } = JSON.parse(stdout) as { arrayBuffers: number; openFiles: number }
+    // Before: a 16 KiB batch per lane file until its folder closed, 125 MiB here.
+    expect(openFiles).toBe(256)
+    expect(arrayBuffers).toBeLessThan(8 * 1024 * 1024)
+    expect(readdirSync(dir)).toHaveLength(4000)
+  }, 60_000)
 
   it('closes the files of a past interval once its grace period has passed', async () => {
     const dir = tempDir()

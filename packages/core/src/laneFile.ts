@@ -79,7 +79,7 @@ const SPACE = 32
 export class LaneFile {
   private fd = -1
   /** The batch being filled; `length` bytes of it are records. */
-  private batch: Buffer = Buffer.allocUnsafe(FIRST_CAPACITY)
+  private batch: Buffer = EMPTY
   private length = 0
   /** Full batches waiting while the lane fails, oldest first. */
   private readonly held: Buffer[] = []
@@ -202,7 +202,7 @@ export class LaneFile {
     if (this.length > 0 && this.length + size > CHUNK_BYTES) this.batchFull()
     if (this.length + size > this.batch.length) {
       const grown = Buffer.allocUnsafe(
-        Math.max(this.length + size, Math.min(this.batch.length * 2, CHUNK_BYTES)),
+        Math.max(this.length + size, Math.min(Math.max(this.batch.length * 2, FIRST_CAPACITY), CHUNK_BYTES)),
       )
       this.batch.copy(grown, 0, 0, this.length)
       this.batch = grown
@@ -229,6 +229,9 @@ export class LaneFile {
    */
   closeDescriptor(): void {
     this.closeFd()
+    // Nothing queued: give the batch back too, so that thousands of quiet lanes (many folders, many domains) hold
+    // no buffers. The next record allocates one again.
+    if (!this.pending) this.batch = EMPTY
   }
 
   /** Writes what is queued, then tells the host that the file was written, or how much the lane holds if failing. */
