@@ -1,10 +1,22 @@
 import { resolve as resolvePath } from 'node:path'
 import { closestName } from './closestName.js'
-import { parseInterval } from './intervalClock.js'
 import { LanesConfigError } from './lanesConfigError.js'
 import { type ResolvedBounds, resolveBounds } from './optionsBounds.js'
-import { compileStrftime, DEFAULT_TIMESTAMP_FORMAT } from './strftime.js'
-import { createZone } from './zone.js'
+import { resolveCompress, resolveRetention, resolveSymlink } from './optionsMaintenance.js'
+import {
+  checkListedLevels,
+  checkNamespace,
+  MAX_SUGGESTED_LENGTH,
+  nameList,
+  resolveLevelFiles,
+  resolveLevels,
+  resolveMirrors,
+} from './optionsNames.js'
+import { asConfigError, fileMode, oneOf, optionalString, readOptions } from './optionsRead.js'
+import { resolveClock, resolveTimestampFormat } from './optionsTime.js'
+
+// Option resolution by concern: optionsRead (plain data, single values), optionsNames (names and lanes),
+// optionsTime, optionsMaintenance (retention, compress, symlink) and optionsBounds (sizes and bounds).
 
 /** How records are copied into per-level files. */
 export type LevelFilesMode = 'exact' | 'threshold' | false
@@ -152,8 +164,8 @@ export interface ResolveContext {
   readonly levelsPending?: boolean
 }
 
-/** File names of lanes: a letter, then letters, digits, `_` or `-`, 64 characters at most. */
-export const LANE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/
+export { LANE_NAME_PATTERN } from './optionsNames.js'
+export { readOption, thrownMessage } from './optionsRead.js'
 
 /** The name of every option a user sets (pino's own `levels` aside). */
 export const LANES_OPTION_NAMES = [
@@ -179,11 +191,6 @@ export const LANES_OPTION_NAMES = [
   'dirMode',
 ] as const
 const PINO_OPTIONS = ['levels', 'pinoWillSendConfig', '$context']
-const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
-/** Names longer than a lane name can be get no "did you mean" (the edit distance is quadratic in the length). */
-const MAX_SUGGESTED_LENGTH = 64
-/** Nesting the options copy follows (`mirrors` → list → name); deeper values are kept as they are. */
-const COPY_DEPTH = 3
 
 /**
  * Validates loglanes options and applies every default, before any file is touched.
@@ -222,89 +229,6 @@ export function readPlainOptions(input: unknown): Record<string, unknown> {
   }
 }
 
-/** Anything thrown while options were read or described, as the `LanesConfigError` every caller expects. */
-function asConfigError(error: unknown): LanesConfigError {
-  if (error instanceof LanesConfigError) return error
-  // A value whose own code throws even when it is only described (a revoked proxy, a throwing toString).
-  return new LanesConfigError(
-    'options',
-    'must hold plain data (reading or describing a value threw)',
-    thrownMessage(error),
-  )
-}
-
-/**
- * The options as plain data, read once: own enumerable properties, with arrays and plain objects copied a few
- * levels deep. Every check then sees the same values (a getter or proxy cannot answer differently on a second
- * read), and one that throws while being read is reported as a {@link LanesConfigError} naming the option.
- */
-function readOptions(input: unknown): Record<string, unknown> {
-  if (!readOption('options', () => isPlainObject(input)))
-    throw new LanesConfigError('options', 'must be an object', input)
-  return copyData(input, 'options', 0) as Record<string, unknown>
-}
-
-function copyData(value: unknown, option: string, depth: number): unknown {
-  const isArray = readOption(option, () => Array.isArray(value))
-  const isObject = !isArray && readOption(option, () => isPlainObject(value))
-  if (depth >= COPY_DEPTH || !(isArray || isObject)) return value
-  const source = value as Record<string, unknown>
-  if (isArray) {
-    const length = readOption(option, () => (source as unknown as unknown[]).length)
-    const copy: unknown[] = []
-    for (let i = 0; i < length; i++)
-      copy.push(
-        copyData(
-          readOption(option, () => source[i]),
-          option,
-          depth + 1,
-        ),
-      )
-    return copy
-  }
-  // A null prototype: a '__proto__' key stays an ordinary property, as JSON.parse makes it.
-  const copy: Record<string, unknown> = Object.create(null)
-  for (const key of readOption(option, () => Object.keys(source))) {
-    const path = depth === 0 ? key : `${option}.${key}`
-    copy[key] = copyData(
-      readOption(path, () => source[key]),
-      path,
-      depth + 1,
-    )
-  }
-  return copy
-}
-
-/**
- * `get()`, with anything it throws (a getter, a proxy trap) reported as a {@link LanesConfigError} saying that the
- * option `option` cannot be read.
- *
- * @example
- * ```ts
- * const transform = readOption('format', () => format.transform)
- * ```
- */
-export function readOption<T>(option: string, get: () => T): T {
-  try {
-    return get()
-  } catch (error) {
-    throw unreadable(option, error)
-  }
-}
-
-function unreadable(option: string, error: unknown): LanesConfigError {
-  return new LanesConfigError(option, 'must be readable data (reading it threw)', thrownMessage(error))
-}
-
-/** The message of anything thrown, without running more of its code than that. */
-export function thrownMessage(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : typeof error
-  } catch {
-    return 'an error that cannot be read'
-  }
-}
-
 function resolveCopy(input: Record<string, unknown>, context: ResolveContext): ResolvedLanesOptions {
   checkKnownKeys(input, context.extraOptions ?? [])
 
@@ -331,12 +255,9 @@ function resolveCopy(input: Record<string, unknown>, context: ResolveContext): R
   const lanes = nameList(input, 'lanes', [])
   checkNamespace(domains, lanes, levelLanes ?? [], listed === undefined && levelFiles !== false)
 
-  const intervalMinutes = parseInterval(input.interval ?? '24h')
-  const timezone = optionalString(input, 'timezone', 'local')
-  const zone = createZone(timezone)
+  const { interval, intervalMinutes, timezone, zone } = resolveClock(input)
   const format = oneOf(input, 'format', ['json', 'text'] as const, 'json')
-  const timestampFormat = optionalString(input, 'timestampFormat', DEFAULT_TIMESTAMP_FORMAT)
-  compileStrftime(timestampFormat, zone)
+  const timestampFormat = resolveTimestampFormat(input, zone)
   const mirrors = resolveMirrors(input.mirrors, domains, lanes, levelLanes)
   const retention = resolveRetention(input.retention, intervalMinutes)
   const compress = resolveCompress(input.compress, intervalMinutes)
@@ -352,7 +273,7 @@ function resolveCopy(input: Record<string, unknown>, context: ResolveContext): R
     levelFiles,
     levelFileLevels: listed,
     levels,
-    interval: intervalMinutes === null ? 'none' : String(input.interval ?? '24h'),
+    interval,
     intervalMinutes,
     timezone,
     mirrors,
@@ -367,12 +288,6 @@ function resolveCopy(input: Record<string, unknown>, context: ResolveContext): R
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
-  const proto = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
-
 function checkKnownKeys(input: Record<string, unknown>, extra: readonly string[]): void {
   const known = [...LANES_OPTION_NAMES, ...extra]
   for (const key of Object.keys(input)) {
@@ -385,308 +300,4 @@ function checkKnownKeys(input: Record<string, unknown>, extra: readonly string[]
       suggestion ? `did you mean "${suggestion}"?` : `known options: ${known.join(', ')}`,
     )
   }
-}
-
-function optionalString(input: Record<string, unknown>, key: string, fallback: string): string {
-  const value = input[key]
-  if (value === undefined) return fallback
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new LanesConfigError(key, 'must be a non-empty string', value)
-  }
-  return value
-}
-
-function oneOf<T extends string>(
-  input: Record<string, unknown>,
-  key: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const value = input[key]
-  if (value === undefined) return fallback
-  if (!allowed.includes(value as T)) {
-    throw new LanesConfigError(key, `must be ${allowed.map((v) => `'${v}'`).join(' or ')}`, value)
-  }
-  return value as T
-}
-
-function checkName(option: string, name: unknown): string {
-  if (typeof name !== 'string' || !LANE_NAME_PATTERN.test(name)) {
-    throw new LanesConfigError(
-      option,
-      'must be a name of a letter followed by up to 63 letters, digits, "_" or "-" (it becomes a file name)',
-      name,
-    )
-  }
-  return name
-}
-
-function nameList(
-  input: Record<string, unknown>,
-  key: string,
-  fallback: readonly string[],
-): readonly string[] {
-  const value = input[key]
-  if (value === undefined) return fallback
-  if (!Array.isArray(value)) throw new LanesConfigError(key, 'must be an array of names', value)
-  const names = value.map((name) => checkName(key, name))
-  const seen = new Set<string>()
-  for (const name of names) {
-    if (seen.has(name)) throw new LanesConfigError(key, 'must not list a name twice', name)
-    seen.add(name)
-  }
-  return Object.freeze(names)
-}
-
-function resolveLevelFiles(value: unknown): {
-  mode: LevelFilesMode
-  listed: readonly string[] | undefined
-} {
-  if (value === undefined) return { mode: 'exact', listed: undefined }
-  if (value === 'exact' || value === 'threshold' || value === false) return { mode: value, listed: undefined }
-  if (!isPlainObject(value)) {
-    throw new LanesConfigError(
-      'levelFiles',
-      "must be 'exact', 'threshold', false or { mode: 'exact' | 'threshold', levels: [level, ...] }",
-      value,
-    )
-  }
-  for (const key of Object.keys(value)) {
-    if (key !== 'mode' && key !== 'levels') {
-      throw new LanesConfigError(
-        `levelFiles.${key}`,
-        'is not a levelFiles option (use mode and levels)',
-        value[key],
-      )
-    }
-  }
-  if (value.mode !== 'exact' && value.mode !== 'threshold') {
-    throw new LanesConfigError('levelFiles.mode', "must be 'exact' or 'threshold'", value.mode)
-  }
-  if (value.levels === undefined)
-    throw new LanesConfigError('levelFiles.levels', 'must list the levels that get files', value.levels)
-  const listed = nameList({ 'levelFiles.levels': value.levels }, 'levelFiles.levels', [])
-  if (listed.length === 0)
-    throw new LanesConfigError('levelFiles.levels', 'must list at least one level', value.levels)
-  return { mode: value.mode, listed }
-}
-
-/** Every level listed in `levelFiles.levels` must be one of the logger's. */
-function checkListedLevels(listed: readonly string[], levels: ReadonlyMap<string, number>): void {
-  for (const name of listed) {
-    if (levels.has(name)) continue
-    const known = [...levels.keys()]
-    const suggestion = name.length <= MAX_SUGGESTED_LENGTH ? closestName(name, known) : undefined
-    throw new LanesConfigError(
-      'levelFiles.levels',
-      `must list levels of the logger (${known.join(', ')})`,
-      name,
-      suggestion ? `did you mean '${suggestion}'?` : undefined,
-    )
-  }
-}
-
-function resolveLevels(input: Record<string, unknown>, context: ResolveContext): ReadonlyMap<string, number> {
-  const levels = new Map<string, number>(Object.entries(context.levels ?? {}))
-  for (const key of ['levels', 'customLevels'] as const) {
-    const value = input[key]
-    if (value === undefined) continue
-    if (!isPlainObject(value)) {
-      throw new LanesConfigError(key, 'must be an object of { levelName: number }', value)
-    }
-    for (const [label, severity] of Object.entries(value)) {
-      checkName(`${key}.${label}`, label)
-      if (typeof severity !== 'number' || !Number.isFinite(severity)) {
-        throw new LanesConfigError(
-          `${key}.${label}`,
-          'must be a finite number (higher is more severe)',
-          severity,
-        )
-      }
-      levels.set(label, severity)
-    }
-  }
-  return levels
-}
-
-/** Domain, extra lane and (with level files on) level names are file names in one folder: no clash, even by case. */
-function checkNamespace(
-  domains: readonly string[],
-  lanes: readonly string[],
-  levelNames: readonly string[],
-  everyLevel: boolean,
-): void {
-  const owner = new Map<string, string>()
-  for (const name of levelNames) owner.set(name.toLowerCase(), `level "${name}"`)
-  const claim = (option: string, name: string) => {
-    const existing = owner.get(name.toLowerCase())
-    if (existing !== undefined) {
-      // Every level has a file: listing the ones that need a file frees the others' names.
-      const wayOut =
-        everyLevel && existing.startsWith('level ')
-          ? `or give only some levels files: levelFiles: { mode: 'exact', levels: [...] } without "${name}"`
-          : undefined
-      throw new LanesConfigError(
-        option,
-        `must not reuse a lane name: '${name}' clashes with ${existing} (domains, extra lanes and level files share one folder)`,
-        name,
-        wayOut,
-      )
-    }
-    owner.set(name.toLowerCase(), `${option === 'domains' ? 'domain' : 'extra lane'} "${name}"`)
-  }
-  for (const name of domains) claim('domains', name)
-  for (const name of lanes) claim('lanes', name)
-}
-
-/**
- * `levelNames`: the level lanes, or undefined while the logger's levels are pending, when any name that is not a
- * domain or an extra lane is taken for a level (checked again once the levels are known).
- */
-function resolveMirrors(
-  value: unknown,
-  domains: readonly string[],
-  lanes: readonly string[],
-  levelNames: readonly string[] | undefined,
-): ReadonlyMap<string, readonly string[]> {
-  const mirrors = new Map<string, readonly string[]>()
-  if (value === undefined) return mirrors
-  if (!isPlainObject(value))
-    throw new LanesConfigError('mirrors', 'must be an object of { lane: [lane, ...] }', value)
-  const sources = [...domains, ...(levelNames ?? [])]
-  const targets = [...domains, ...(levelNames ?? []), ...lanes]
-  const maybeLevel = (name: unknown) =>
-    levelNames === undefined &&
-    typeof name === 'string' &&
-    LANE_NAME_PATTERN.test(name) &&
-    !domains.includes(name) &&
-    !lanes.includes(name)
-  for (const [key, list] of Object.entries(value)) {
-    if (!sources.includes(key) && !maybeLevel(key)) {
-      const suggestion = key.length <= MAX_SUGGESTED_LENGTH ? closestName(key, sources) : undefined
-      const hint = lanes.includes(key)
-        ? `'${key}' is an extra lane, which only receives mirrored records and so cannot be a mirror source`
-        : suggestion
-          ? `did you mean '${suggestion}'?`
-          : undefined
-      throw new LanesConfigError(
-        `mirrors.${key}`,
-        levelNames === undefined
-          ? `must be keyed by a domain (${sources.join(', ')}) or a level of the logger`
-          : `must be keyed by a domain or level lane (${sources.join(', ')})`,
-        key,
-        hint,
-      )
-    }
-    if (!Array.isArray(list))
-      throw new LanesConfigError(`mirrors.${key}`, 'must be an array of lane names', list)
-    for (const target of list) {
-      if (typeof target !== 'string' || !(targets.includes(target) || maybeLevel(target))) {
-        const suggestion =
-          typeof target === 'string' && target.length <= MAX_SUGGESTED_LENGTH
-            ? closestName(target, targets)
-            : undefined
-        throw new LanesConfigError(
-          `mirrors.${key}`,
-          `must list only lanes (domains, level files or names declared in "lanes": ${targets.join(', ')})`,
-          target,
-          suggestion ? `did you mean '${suggestion}'?` : undefined,
-        )
-      }
-    }
-    mirrors.set(key, Object.freeze([...list]))
-  }
-  return mirrors
-}
-
-function parseDuration(option: string, value: unknown): number {
-  const match = typeof value === 'string' ? /^([1-9][0-9]{0,6})([mhdw])$/.exec(value) : null
-  if (!match) {
-    throw new LanesConfigError(option, "must be a duration like '30m', '12h', '7d' or '4w'", value)
-  }
-  return Number(match[1]) * DURATION_UNITS[match[2]!]!
-}
-
-function resolveRetention(value: unknown, intervalMinutes: number | null): ResolvedRetention | undefined {
-  if (value === undefined || value === false) return undefined
-  if (!isPlainObject(value))
-    throw new LanesConfigError('retention', 'must be an object { keep?, maxAge? }', value)
-  for (const key of Object.keys(value)) {
-    if (key !== 'keep' && key !== 'maxAge') {
-      throw new LanesConfigError(
-        `retention.${key}`,
-        'is not a retention option (use keep or maxAge)',
-        value[key],
-      )
-    }
-  }
-  if (value.keep === undefined && value.maxAge === undefined) {
-    throw new LanesConfigError('retention', 'must set keep, maxAge or both', value)
-  }
-  if (intervalMinutes === null) {
-    throw new LanesConfigError(
-      'retention',
-      "needs interval folders; it cannot be used with interval 'none'",
-      value,
-    )
-  }
-  const keep = value.keep
-  if (keep !== undefined && (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1)) {
-    throw new LanesConfigError('retention.keep', 'must be an integer of at least 1', keep)
-  }
-  const maxAgeMs = value.maxAge === undefined ? undefined : parseDuration('retention.maxAge', value.maxAge)
-  return { keep: keep as number | undefined, maxAgeMs }
-}
-
-function resolveCompress(value: unknown, intervalMinutes: number | null): false | 'gzip' {
-  if (value === undefined || value === false) return false
-  if (value !== 'gzip') throw new LanesConfigError('compress', "must be false or 'gzip'", value)
-  if (intervalMinutes === null) {
-    throw new LanesConfigError(
-      'compress',
-      "needs interval folders to close; it cannot be used with interval 'none'",
-      value,
-    )
-  }
-  return value
-}
-
-function resolveSymlink(value: unknown, intervalMinutes: number | null): string | false {
-  if (value === undefined || value === false) return false
-  const name = value === true ? 'current' : value
-  if (typeof name !== 'string' || !LANE_NAME_PATTERN.test(name)) {
-    throw new LanesConfigError(
-      'symlink',
-      'must be true, false or a link name (a letter, then letters, digits, "_" or "-")',
-      value,
-    )
-  }
-  if (intervalMinutes === null) {
-    throw new LanesConfigError(
-      'symlink',
-      "needs interval folders to point at; it cannot be used with interval 'none'",
-      value,
-    )
-  }
-  return name
-}
-
-/**
- * A permission mode that gives the owner at least `ownerBits`: lane files are reopened to append and read back to
- * compress (`0o600`), folders are listed and entered (`0o700`); a mode without them fails only later, lane by lane.
- */
-function fileMode(input: Record<string, unknown>, key: string, fallback: number, ownerBits: number): number {
-  const value = input[key]
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0o777) {
-    throw new LanesConfigError(key, 'must be a permission mode from 0 to 0o777 (e.g. 0o640)', value)
-  }
-  if ((value & ownerBits) !== ownerBits) {
-    throw new LanesConfigError(
-      key,
-      `must give the owner ${ownerBits === 0o700 ? 'read, write and search (0o700)' : 'read and write (0o600)'}`,
-      `0o${value.toString(8)}`,
-    )
-  }
-  return value
 }
