@@ -415,3 +415,102 @@ describe('record times from the future (issue 16): the interval of now and the o
     expect(laneLines(join(dir, utcFolder(now, 60)), 'app')).toHaveLength(1)
   })
 })
+
+describe('retention.maxTotalSize (issue 17): the interval folders are kept under a budget, oldest deleted first', () => {
+  /** Hour folders of the given offsets from now, each with `bytes` split over app.log, db.1.log and db.log.gz. */
+  function sizedFolders(dir: string, offsets: number[], bytes = 1000): string[] {
+    return offsets.map((offset) => {
+      const name = utcFolder(hour(offset), 60)
+      mkdirSync(join(dir, name), { recursive: true })
+      writeFileSync(join(dir, name, 'app.log'), 'a'.repeat(bytes / 2 - 1).concat('\n'))
+      writeFileSync(join(dir, name, 'db.1.log'), 'd'.repeat(bytes / 4 - 1).concat('\n'))
+      writeFileSync(join(dir, name, 'db.log.gz'), Buffer.alloc(bytes / 4))
+      return name
+    })
+  }
+
+  function budgeted(dir: string, maxTotalSize: number | string, extra: LanesOptions = {}) {
+    return options(dir, { compress: false, retention: { maxTotalSize }, ...extra })
+  }
+
+  it('12 folders of 1,000 bytes under 5,000: the 7 oldest go, links in a folder count nothing', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const names = sizedFolders(dir, [-11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0])
+    // A link to a 1 MB file outside, in the oldest folder kept: lstat sees a link, the target counts nothing.
+    const outside = join(tempDir(), 'big.bin')
+    writeFileSync(outside, Buffer.alloc(1024 * 1024))
+    symlinkSync(outside, join(dir, names[7]!, 'web.log'))
+    const errors: MaintenanceErrorEvent[] = []
+    const result = await runMaintenance(budgeted(dir, 5000), { onError: (event) => errors.push(event) })
+    expect(result.deleted).toEqual(names.slice(0, 7))
+    expect(folderNames(dir)).toEqual(names.slice(7))
+    expect(errors).toEqual([])
+    expect(readFileSync(outside)).toHaveLength(1024 * 1024)
+    // 5,000 bytes left: the budget holds, a second pass deletes nothing.
+    expect((await runMaintenance(budgeted(dir, 5000))).deleted).toEqual([])
+    // '4KB' is 4,096 bytes: one more folder goes.
+    expect((await runMaintenance(budgeted(dir, '4KB'))).deleted).toEqual([names[7]])
+  })
+
+  it('wins over keep and maxAge: keep 10 and maxAge 7d still leave 3 folders under 3,000 bytes', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const names = sizedFolders(dir, [-5, -4, -3, -2, -1, 0])
+    const result = await runMaintenance(
+      options(dir, { compress: false, retention: { keep: 10, maxAge: '7d', maxTotalSize: 3000 } }),
+    )
+    expect(result.deleted).toEqual(names.slice(0, 3))
+    expect(folderNames(dir)).toEqual(names.slice(3))
+  })
+
+  it('the folder of now and the one before alone over the budget: every other goes, they stay, reported each pass', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const past = sizedFolders(dir, [-4, -3, -2], 400)
+    const kept = sizedFolders(dir, [-1, 0], 4000)
+    const errors: MaintenanceErrorEvent[] = []
+    const onError = (event: MaintenanceErrorEvent) => errors.push(event)
+    expect((await runMaintenance(budgeted(dir, 6000), { onError })).deleted).toEqual(past)
+    expect(folderNames(dir)).toEqual(kept)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ step: 'retention', path: dir, error: { code: 'EFBIG' } })
+    expect(errors[0]!.error.message).toContain('hold 8000 bytes, over retention.maxTotalSize (6000 bytes)')
+    // Retried on the next pass: still over, reported again (the router says it once, see below).
+    expect((await runMaintenance(budgeted(dir, 6000), { onError })).deleted).toEqual([])
+    expect(errors).toHaveLength(2)
+    expect(readFileSync(join(dir, kept[1]!, 'app.log'))).toHaveLength(2000)
+  })
+
+  it('through the router: 8 past hours of 50 records, then now and the hour before: the budget holds at each rollover, over-budget reported once', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const r = new LaneRouter(budgeted(dir, '16KB'), { stderr: false })
+    const events: MaintenanceErrorEvent[] = []
+    r.on('maintenanceError', (event) => events.push(event))
+    const line = (time: number, n: number) => `${JSON.stringify({ time, n, pad: 'x'.repeat(60) })}\n`
+    const lineBytes = line(hour(0), 10).length
+    const routeHour = async (offset: number, records: number) => {
+      for (let n = 0; n < records; n++)
+        r.route(hour(offset) + n, 'info', 'app', line(hour(offset) + n, n + 10))
+      await r.flush()
+      await r.whenMaintained()
+    }
+    for (let offset = -10; offset <= -3; offset++) {
+      await routeHour(offset, 50)
+      const bytes = folderNames(dir).length * 50 * lineBytes
+      expect(bytes).toBeLessThanOrEqual(16 * 1024)
+    }
+    // 16 KiB holds 3 folders of 50 lines (about 4.9 KB each) but not 4.
+    expect(folderNames(dir)).toEqual([-5, -4, -3].map((k) => utcFolder(hour(k), 60)))
+    expect(events).toEqual([])
+    // Now and the hour before, 200 lines each: over the budget alone; every past folder goes.
+    await routeHour(-1, 200)
+    await routeHour(0, 200)
+    await r.close()
+    expect(folderNames(dir)).toEqual([-1, 0].map((k) => utcFolder(hour(k), 60)))
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ step: 'retention', error: { code: 'EFBIG' } })
+    expect(laneLines(join(dir, utcFolder(hour(0), 60)), 'app')).toHaveLength(200)
+  })
+})

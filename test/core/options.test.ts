@@ -65,7 +65,7 @@ describe('resolveOptions defaults', () => {
     expect(options.levels.get('audit')).toBe(35)
     expect(options.intervalMinutes).toBe(15)
     expect(options.mirrors.get('error')).toEqual(['alerts'])
-    expect(options.retention).toEqual({ keep: 3, maxAgeMs: 7 * 86_400_000 })
+    expect(options.retention).toEqual({ keep: 3, maxAgeMs: 7 * 86_400_000, maxTotalSize: undefined })
     expect(options.symlink).toBe('latest')
     expect(resolveOptions({ symlink: true }).symlink).toBe('current')
   })
@@ -292,12 +292,12 @@ describe('resolveOptions errors name the option, the accepted values and the val
     [
       'retention not an object',
       { retention: 3 },
-      'loglanes: option "retention" must be an object { keep?, maxAge? }; got 3',
+      'loglanes: option "retention" must be an object { keep?, maxAge?, maxTotalSize? }; got 3',
     ],
     [
       'retention empty',
       { retention: {} },
-      'loglanes: option "retention" must set keep, maxAge or both; got {}',
+      'loglanes: option "retention" must set keep, maxAge or maxTotalSize (or several); got {}',
     ],
     [
       'retention keep zero',
@@ -317,7 +317,17 @@ describe('resolveOptions errors name the option, the accepted values and the val
     [
       'retention unknown key',
       { retention: { keep: 2, max: '1d' } },
-      `loglanes: option "retention.max" is not a retention option (use keep or maxAge); got '1d'`,
+      `loglanes: option "retention.max" is not a retention option (use keep, maxAge or maxTotalSize); got '1d'`,
+    ],
+    [
+      'retention maxTotalSize with an unknown unit',
+      { retention: { maxTotalSize: '10XB' } },
+      `loglanes: option "retention.maxTotalSize" must be a size: a whole number of bytes of at least 1, or a string like '512KB', '100MB' or '1GB' (1024-based); got '10XB'`,
+    ],
+    [
+      'retention maxTotalSize negative',
+      { retention: { keep: 3, maxTotalSize: -1 } },
+      `loglanes: option "retention.maxTotalSize" must be a size: a whole number of bytes of at least 1, or a string like '512KB', '100MB' or '1GB' (1024-based); got -1`,
     ],
     [
       'retention without folders',
@@ -444,5 +454,22 @@ describe('bounds: maxFileSize, maxHeldSize, maxOpenFiles', () => {
     expect(error.option).toBe(option)
     expect(error.message).toContain(`option "${option}" must be`)
     expect(error.message).toContain(got)
+  })
+})
+
+describe('retention.maxTotalSize', () => {
+  it('reads the size syntax, alone or with keep and maxAge', () => {
+    const resolve = (retention: object) => resolveOptions({ retention }, { levels: PINO_LEVELS }).retention
+    expect(resolve({ maxTotalSize: '10GB' })).toEqual({
+      keep: undefined,
+      maxAgeMs: undefined,
+      maxTotalSize: 10 * 1024 ** 3,
+    })
+    expect(resolve({ keep: 2, maxAge: '1d', maxTotalSize: 4096 })).toEqual({
+      keep: 2,
+      maxAgeMs: 86_400_000,
+      maxTotalSize: 4096,
+    })
+    expect(resolve({ maxTotalSize: '512kb' })?.maxTotalSize).toBe(512 * 1024)
   })
 })

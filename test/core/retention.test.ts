@@ -4,6 +4,7 @@ import {
   foldersToDelete,
   LaneRouter,
   type LanesOptions,
+  planRetention,
   type RetentionFolder,
   resolveOptions,
 } from '@loglanes/core'
@@ -102,6 +103,69 @@ describe('foldersToDelete', () => {
     expect(foldersToDelete({ ...request, keep: 1, maxAgeMs: 1 })).not.toContain('2026-11-11')
     // Without a horizon they are the newest: keep=3 would leave only one real folder (and kept names).
     expect(foldersToDelete({ ...request, keep: 3, horizon: undefined })).toHaveLength(8)
+  })
+})
+
+describe('planRetention: maxTotalSize', () => {
+  const now = Date.UTC(2026, 10, 10, 12)
+  const kept = new Set(['2026-11-10', '2026-11-09'])
+  /** 2026-11-01 … 2026-11-10, 100 bytes each. */
+  const sized = days(10).map((folder) => ({ ...folder, bytes: 100 }))
+  const request = { folders: sized, keep: undefined, maxAgeMs: undefined, now, kept }
+
+  it('deletes the oldest folders until the rest hold at most maxTotalSize', () => {
+    expect(planRetention({ ...request, maxTotalSize: 1000 })).toEqual({
+      folders: [],
+      bytes: 1000,
+      overBudget: false,
+    })
+    expect(planRetention({ ...request, maxTotalSize: 999 })).toEqual({
+      folders: ['2026-11-01'],
+      bytes: 900,
+      overBudget: false,
+    })
+    const plan = planRetention({ ...request, maxTotalSize: 350 })
+    expect(plan.folders).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-06',
+      '2026-11-07',
+    ])
+    expect(plan.bytes).toBe(300)
+  })
+
+  it('counts what keep and maxAge delete first, and wins over them', () => {
+    // keep: 8 deletes 2 folders; the budget of 500 bytes then deletes 3 more.
+    const plan = planRetention({ ...request, keep: 8, maxTotalSize: 500 })
+    expect(plan.folders).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'])
+    expect(plan).toMatchObject({ bytes: 500, overBudget: false })
+    // keep: 10 would keep every folder: the budget is the hard limit.
+    expect(planRetention({ ...request, keep: 10, maxTotalSize: 500 }).folders).toHaveLength(5)
+  })
+
+  it('never deletes a kept folder nor a future one: over budget with them alone, it says so', () => {
+    const ahead = days(1, Date.UTC(2026, 10, 12)).map((folder) => ({ ...folder, bytes: 5000 }))
+    const big = sized.map((folder) => (kept.has(folder.name) ? { ...folder, bytes: 700 } : folder))
+    const plan = planRetention({
+      ...request,
+      folders: [...big, ...ahead],
+      maxTotalSize: 1000,
+      horizon: Date.UTC(2026, 10, 10),
+    })
+    // Every other past folder goes; the two kept (1,400 bytes) and the future one (5,000) stay.
+    expect(plan.folders).toHaveLength(8)
+    expect(plan).toMatchObject({ bytes: 6400, overBudget: true })
+    expect(plan.folders).not.toContain('2026-11-12')
+  })
+
+  it('with unmeasured folders and no budget, decides as foldersToDelete', () => {
+    const plain = days(10)
+    expect(planRetention({ folders: plain, keep: 3, maxAgeMs: 5 * DAY, now, kept }).folders).toEqual(
+      foldersToDelete({ folders: plain, keep: 3, maxAgeMs: 5 * DAY, now, kept }),
+    )
   })
 })
 

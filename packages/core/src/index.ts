@@ -105,7 +105,14 @@ export {
 } from './options.js'
 export { DEFAULT_MAX_HELD_SIZE, DEFAULT_MAX_OPEN_FILES, type ResolvedBounds } from './optionsBounds.js'
 export { openLogForReading } from './ownFiles.js'
-export { foldersToDelete, type RetentionFolder, type RetentionRequest } from './retention.js'
+export {
+  foldersToDelete,
+  planRetention,
+  type RetentionFolder,
+  type RetentionPlan,
+  type RetentionPlanRequest,
+  type RetentionRequest,
+} from './retention.js'
 export { safeJsonStringify } from './safeJson.js'
 export { formatSize, parseSize } from './sizes.js'
 export { compileStrftime, DEFAULT_TIMESTAMP_FORMAT } from './strftime.js'

@@ -6,8 +6,10 @@ import { gzipFolder, scanFolder } from './gzipFolder.js'
 import { createIntervalClock, type Interval, type IntervalClock, MAX_CLOCK_SKEW_MS } from './intervalClock.js'
 import { acquireMaintenanceLock, DEFAULT_LOCK_STALE_MS, MAINTENANCE_LOCK_NAME } from './maintenanceLock.js'
 import type { ResolvedLanesOptions } from './options.js'
+import { entryOf, openFolder } from './ownFiles.js'
 import { removeOwnEntry } from './removeOwnEntry.js'
-import { foldersToDelete, type RetentionFolder } from './retention.js'
+import { planRetention, type RetentionFolder } from './retention.js'
+import { formatSize } from './sizes.js'
 import { createZone } from './zone.js'
 
 /** The part of maintenance that failed. */
@@ -249,8 +251,10 @@ class Pass {
   }
 
   /** Deletes what retention rules out; returns the folders that remain. */
-  private async applyRetention(folders: RetentionFolder[]): Promise<RetentionFolder[]> {
-    const { keep, maxAgeMs } = this.options.retention!
+  private async applyRetention(listed: RetentionFolder[]): Promise<RetentionFolder[]> {
+    const { keep, maxAgeMs, maxTotalSize } = this.options.retention!
+    // Only a budget needs to know what the folders hold: a pass with keep and maxAge alone reads no folder.
+    const folders = maxTotalSize === undefined ? listed : await this.measure(listed)
     const newest = this.pass.newest
     const upcoming: RetentionFolder[] = []
     // The folder being written counts toward `keep` even before its first batch reaches the disk.
@@ -258,16 +262,16 @@ class Pass {
       const wallStart = parseFolderName(newest.name, this.options.intervalMinutes!)
       if (wallStart !== undefined) upcoming.push({ name: newest.name, wallStart, end: newest.end })
     }
-    const doomed = new Set(
-      foldersToDelete({
-        folders: [...folders, ...upcoming],
-        keep,
-        maxAgeMs,
-        now: this.now,
-        kept: this.kept,
-        horizon: this.horizon,
-      }),
-    )
+    const plan = planRetention({
+      folders: [...folders, ...upcoming],
+      keep,
+      maxAgeMs,
+      maxTotalSize,
+      now: this.now,
+      kept: this.kept,
+      horizon: this.horizon,
+    })
+    const doomed = new Set(plan.folders)
     for (const name of doomed) {
       const path = join(this.options.dir, name)
       try {
@@ -278,7 +282,23 @@ class Pass {
         this.report('retention', path, error)
       }
     }
+    if (plan.overBudget) this.report('retention', this.options.dir, overBudget(plan.bytes, maxTotalSize!))
     return folders.filter((folder) => !doomed.has(folder.name))
+  }
+
+  /** The folders with the bytes of their regular files (see {@link folderBytes}); one that cannot be read counts 0. */
+  private async measure(folders: RetentionFolder[]): Promise<RetentionFolder[]> {
+    const measured: RetentionFolder[] = []
+    for (const folder of folders) {
+      const path = join(this.options.dir, folder.name)
+      try {
+        measured.push({ ...folder, bytes: await folderBytes(path) })
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.report('retention', path, error)
+        measured.push({ ...folder, bytes: 0 })
+      }
+    }
+    return measured
   }
 
   /**
@@ -328,4 +348,41 @@ class Pass {
       }
     }
   }
+}
+
+/**
+ * Bytes of the regular files in an interval folder (lane files, their parts and archives, private copies): the
+ * folder is entered by descriptor, never through a link, and every entry is measured with `lstat`, so a link
+ * counts as nothing and its target is never looked at. Nothing below the folder is counted: loglanes makes no
+ * folders there.
+ */
+async function folderBytes(path: string): Promise<number> {
+  const folder = await openFolder(path)
+  try {
+    let bytes = 0
+    for (const [index, name] of (await readdir(entryOf(folder.fd, path, ''))).entries()) {
+      // Measuring a folder of many files takes a while: let records be routed in between.
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve))
+      const stats = await lstat(entryOf(folder.fd, path, name)).catch((error: NodeJS.ErrnoException) => {
+        // Removed meanwhile (compressed, or deleted by another pass): nothing to count.
+        if (error.code === 'ENOENT') return undefined
+        throw error
+      })
+      if (stats?.isFile()) bytes += stats.size
+    }
+    return bytes
+  } finally {
+    await folder.close()
+  }
+}
+
+/** The report of a budget the folders retention never deletes exceed by themselves: retried on later passes. */
+function overBudget(bytes: number, maxTotalSize: number): NodeJS.ErrnoException {
+  return Object.assign(
+    new Error(
+      `the interval folders hold ${bytes} bytes, over retention.maxTotalSize (${formatSize(maxTotalSize)}), in ` +
+        'the folders it never deletes (the interval of now, the one before it, future intervals)',
+    ),
+    { code: 'EFBIG' },
+  )
 }

@@ -2,7 +2,7 @@ import { resolve as resolvePath } from 'node:path'
 import { closestName } from './closestName.js'
 import { LanesConfigError } from './lanesConfigError.js'
 import { type ResolvedBounds, resolveBounds } from './optionsBounds.js'
-import { resolveCompress, resolveRetention, resolveSymlink } from './optionsMaintenance.js'
+import { resolveCompress, resolveSymlink } from './optionsMaintenance.js'
 import {
   checkListedLevels,
   checkNamespace,
@@ -13,10 +13,11 @@ import {
   resolveMirrors,
 } from './optionsNames.js'
 import { asConfigError, fileMode, oneOf, optionalString, readOptions } from './optionsRead.js'
+import { resolveRetention } from './optionsRetention.js'
 import { resolveClock, resolveTimestampFormat } from './optionsTime.js'
 
 // Option resolution by concern: optionsRead (plain data, single values), optionsNames (names and lanes),
-// optionsTime, optionsMaintenance (retention, compress, symlink) and optionsBounds (sizes and bounds).
+// optionsTime, optionsRetention, optionsMaintenance (compress, symlink) and optionsBounds (sizes and bounds).
 
 /** How records are copied into per-level files. */
 export type LevelFilesMode = 'exact' | 'threshold' | false
@@ -43,6 +44,12 @@ export interface RetentionOptions {
   readonly keep?: number
   /** Delete interval folders whose interval ended longer ago than this: `'30m'`, `'12h'`, `'7d'`, `'4w'`. */
   readonly maxAge?: string
+  /**
+   * Bytes (size syntax as `maxFileSize`: `'10GB'`) the interval folders of `dir` may hold together, archives
+   * included: beyond it the oldest folders are deleted first, never the interval of now or the one before it
+   * (when those alone hold more, that is reported once as a `maintenanceError`). It wins over `keep` and `maxAge`.
+   */
+  readonly maxTotalSize?: number | string
 }
 
 /**
@@ -148,6 +155,8 @@ export interface ResolvedLanesOptions extends ResolvedBounds {
 export interface ResolvedRetention {
   readonly keep: number | undefined
   readonly maxAgeMs: number | undefined
+  /** Bytes the interval folders may hold together; undefined: no budget. */
+  readonly maxTotalSize: number | undefined
 }
 
 /** What the entry point knows that the options do not say. */

@@ -1,44 +1,8 @@
 import { LanesConfigError } from './lanesConfigError.js'
-import type { ResolvedRetention } from './options.js'
 import { LANE_NAME_PATTERN } from './optionsNames.js'
-import { isPlainObject } from './optionsRead.js'
-import { parseDuration } from './optionsTime.js'
 
-// Maintenance: retention, compression and the link to the active folder, which all need interval folders.
-
-export function resolveRetention(
-  value: unknown,
-  intervalMinutes: number | null,
-): ResolvedRetention | undefined {
-  if (value === undefined || value === false) return undefined
-  if (!isPlainObject(value))
-    throw new LanesConfigError('retention', 'must be an object { keep?, maxAge? }', value)
-  for (const key of Object.keys(value)) {
-    if (key !== 'keep' && key !== 'maxAge') {
-      throw new LanesConfigError(
-        `retention.${key}`,
-        'is not a retention option (use keep or maxAge)',
-        value[key],
-      )
-    }
-  }
-  if (value.keep === undefined && value.maxAge === undefined) {
-    throw new LanesConfigError('retention', 'must set keep, maxAge or both', value)
-  }
-  if (intervalMinutes === null) {
-    throw new LanesConfigError(
-      'retention',
-      "needs interval folders; it cannot be used with interval 'none'",
-      value,
-    )
-  }
-  const keep = value.keep
-  if (keep !== undefined && (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1)) {
-    throw new LanesConfigError('retention.keep', 'must be an integer of at least 1', keep)
-  }
-  const maxAgeMs = value.maxAge === undefined ? undefined : parseDuration('retention.maxAge', value.maxAge)
-  return { keep: keep as number | undefined, maxAgeMs }
-}
+// Maintenance: compression and the link to the active folder, which need interval folders (retention, which
+// needs them too, is in optionsRetention).
 
 export function resolveCompress(value: unknown, intervalMinutes: number | null): false | 'gzip' {
   if (value === undefined || value === false) return false

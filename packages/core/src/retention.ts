@@ -5,6 +5,8 @@ export interface RetentionFolder {
   readonly wallStart: number
   /** When its interval ends (epoch ms); the latest end when a DST fall-back gives the name two runs. */
   readonly end: number
+  /** Bytes of the regular files in it, archives included (for `maxTotalSize`); undefined: not measured, 0. */
+  readonly bytes?: number
 }
 
 /** What {@link foldersToDelete} decides on. */
@@ -61,4 +63,66 @@ export function foldersToDelete(request: RetentionRequest): string[] {
     if (beyondKeep || tooOld) doomed.push(folder)
   })
   return doomed.reverse().map((folder) => folder.name)
+}
+
+/** What {@link planRetention} decides on: {@link RetentionRequest} and the budget. */
+export interface RetentionPlanRequest extends RetentionRequest {
+  /** Bytes the folders may hold together (their `bytes`); undefined for no budget. */
+  readonly maxTotalSize?: number | undefined
+}
+
+/** What retention deletes in one pass. */
+export interface RetentionPlan {
+  /** Folder names deleted whole, oldest first. */
+  readonly folders: readonly string[]
+  /** The bytes the folders hold once the plan is carried out. */
+  readonly bytes: number
+  /**
+   * True when `bytes` still exceeds `maxTotalSize`: the folders retention may not delete (the interval of now,
+   * the one before it, folders of future intervals) hold more than the budget alone.
+   */
+  readonly overBudget: boolean
+}
+
+/**
+ * Decides everything retention deletes: the folders {@link foldersToDelete} rules out by `keep` and `maxAge`, then,
+ * while the folders left hold more than `maxTotalSize` bytes, the oldest of the rest. The budget is the hard limit:
+ * it wins over `keep` and `maxAge`, but never deletes a folder named in `kept` nor one after the `horizon`. Pure.
+ *
+ * @example
+ * ```ts
+ * const folders = ['2026-11-18', '2026-11-19', '2026-11-20'].map((name, i) => ({
+ *   name,
+ *   wallStart: Date.UTC(2026, 10, 18 + i),
+ *   end: Date.UTC(2026, 10, 19 + i),
+ *   bytes: 400,
+ * }))
+ * const kept = new Set(['2026-11-20', '2026-11-19'])
+ * planRetention({ folders, keep: undefined, maxAgeMs: undefined, maxTotalSize: 1000, now: Date.UTC(2026, 10, 20, 12), kept })
+ * // { folders: ['2026-11-18'], bytes: 800, overBudget: false }
+ * ```
+ */
+export function planRetention(request: RetentionPlanRequest): RetentionPlan {
+  const { kept, horizon, maxTotalSize } = request
+  const unique = new Map<string, RetentionFolder>()
+  for (const folder of request.folders) unique.set(folder.name, folder)
+  const deleted = new Set(foldersToDelete(request))
+  const left = [...unique.values()].filter((folder) => !deleted.has(folder.name))
+  let bytes = 0
+  for (const folder of left) bytes += folder.bytes ?? 0
+  if (maxTotalSize !== undefined && bytes > maxTotalSize) {
+    const deletable = left
+      .filter((folder) => !kept.has(folder.name) && (horizon === undefined || folder.wallStart <= horizon))
+      .sort((a, b) => a.wallStart - b.wallStart)
+    for (const folder of deletable) {
+      if (bytes <= maxTotalSize) break
+      bytes -= folder.bytes ?? 0
+      deleted.add(folder.name)
+    }
+  }
+  const folders = [...unique.values()]
+    .filter((folder) => deleted.has(folder.name))
+    .sort((a, b) => a.wallStart - b.wallStart)
+    .map((folder) => folder.name)
+  return { folders, bytes, overBudget: maxTotalSize !== undefined && bytes > maxTotalSize }
 }
