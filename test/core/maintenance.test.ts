@@ -514,3 +514,81 @@ describe('retention.maxTotalSize (issue 17): the interval folders are kept under
     expect(laneLines(join(dir, utcFolder(hour(0), 60)), 'app')).toHaveLength(200)
   })
 })
+
+describe('retention.lanes (issue 17): lanes with their own maxAge, shorter and longer than the folder-wide one', () => {
+  const LANES: LanesOptions = {
+    compress: false,
+    domains: ['app', 'audit', 'debug'],
+    retention: { maxAge: '4h', lanes: { debug: { maxAge: '2h' }, audit: { maxAge: '7h' } } },
+  }
+  const hours = [-8, -7, -6, -5, -4, -3, -2, -1, 0]
+
+  /** What each folder of hours -8 … 0 holds once retention ran (folder-wide 4h, debug 2h, audit 7h). */
+  function expectRetained(dir: string, debugFiles: string[]): void {
+    const [, h7, h6, h5, h4, h3, h2, h1, h0] = hours.map((k) => utcFolder(hour(k), 60))
+    // Hour -8 ended more than 7 h ago: gone whole. -7 … -5: past the 4 h rule, audit alone stays.
+    expect(folderNames(dir)).toEqual([h7, h6, h5, h4, h3, h2, h1, h0])
+    for (const name of [h7, h6, h5]) expect(readdirSync(join(dir, name!))).toEqual(['audit.log'])
+    // -4 and -3: within 4 h, but debug (2 h) is gone, every part and archive of it.
+    for (const name of [h4, h3])
+      expect(readdirSync(join(dir, name!)).sort()).toEqual(['app.log', 'audit.log'])
+    for (const name of [h2, h1, h0])
+      expect(readdirSync(join(dir, name!)).sort()).toEqual(['app.log', 'audit.log', ...debugFiles])
+  }
+
+  it('through runMaintenance: debug goes from folders over 2 h old, audit stays alone in those the 4 h rule deletes', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const outside = join(tempDir(), 'target.log')
+    writeFileSync(outside, 'not loglanes\n')
+    for (const k of hours) {
+      const folder = join(dir, utcFolder(hour(k), 60))
+      mkdirSync(folder, { recursive: true })
+      for (const file of ['app.log', 'audit.log', 'debug.log', 'debug.1.log', 'debug.2.log.gz'])
+        writeFileSync(join(folder, file), `${record(hour(k), k)}`)
+    }
+    // A link named like a debug part: removed with debug's files, its target left alone.
+    symlinkSync(outside, join(dir, utcFolder(hour(-3), 60), 'debug.3.log'))
+    const errors: MaintenanceErrorEvent[] = []
+    const result = await runMaintenance(options(dir, LANES), { onError: (event) => errors.push(event) })
+    expect(errors).toEqual([])
+    expect(result.deleted).toEqual([utcFolder(hour(-8), 60)])
+    // 3 folders keep audit alone (4 files each go), 2 lose debug (3 files each, and the link in one).
+    expect(result.deletedFiles).toHaveLength(3 * 4 + 2 * 3 + 1)
+    expectRetained(dir, ['debug.1.log', 'debug.2.log.gz', 'debug.log'])
+    expect(readFileSync(outside, 'utf8')).toBe('not loglanes\n')
+  })
+
+  it('through the router: records of app, audit and debug over 9 hours, retention at each rollover', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    const r = new LaneRouter(options(dir, LANES), { stderr: false })
+    for (const k of hours) {
+      for (const domain of ['app', 'audit', 'debug'])
+        for (let n = 0; n < 10; n++) r.route(hour(k) + n, 'info', domain, record(hour(k) + n, n))
+      await r.flush()
+      await r.whenMaintained()
+    }
+    await r.close()
+    expectRetained(dir, ['debug.log'])
+    expect(laneLines(join(dir, utcFolder(hour(-7), 60)), 'audit')).toHaveLength(10)
+    expect(laneLines(join(dir, utcFolder(hour(-2), 60)), 'debug')).toHaveLength(10)
+  })
+
+  it('maxTotalSize wins over a longer lane age: the oldest folders go whole, audit included', async () => {
+    await awayFromBoundary(HOUR)
+    const dir = tempDir()
+    for (const k of hours) {
+      const folder = join(dir, utcFolder(hour(k), 60))
+      mkdirSync(folder, { recursive: true })
+      for (const file of ['app.log', 'audit.log', 'debug.log'])
+        writeFileSync(join(folder, file), 'x'.repeat(99).concat('\n'))
+    }
+    const retention = { maxAge: '4h', maxTotalSize: 1000, lanes: { audit: { maxAge: '7h' } } }
+    const result = await runMaintenance(options(dir, { ...LANES, retention }))
+    // After the ages: -7 … -5 hold audit alone (100 bytes each), -4 … 0 300 bytes each: 1,800. Under 1,000: the
+    // 3 audit-only folders and 2 more go; -2, -1 and 0 (900 bytes) stay.
+    expect(result.deleted).toEqual([-8, -7, -6, -5, -4, -3].map((k) => utcFolder(hour(k), 60)))
+    expect(folderNames(dir)).toEqual([-2, -1, 0].map((k) => utcFolder(hour(k), 60)))
+  })
+})

@@ -65,7 +65,12 @@ describe('resolveOptions defaults', () => {
     expect(options.levels.get('audit')).toBe(35)
     expect(options.intervalMinutes).toBe(15)
     expect(options.mirrors.get('error')).toEqual(['alerts'])
-    expect(options.retention).toEqual({ keep: 3, maxAgeMs: 7 * 86_400_000, maxTotalSize: undefined })
+    expect(options.retention).toEqual({
+      keep: 3,
+      maxAgeMs: 7 * 86_400_000,
+      maxTotalSize: undefined,
+      laneMaxAgeMs: new Map(),
+    })
     expect(options.symlink).toBe('latest')
     expect(resolveOptions({ symlink: true }).symlink).toBe('current')
   })
@@ -292,12 +297,12 @@ describe('resolveOptions errors name the option, the accepted values and the val
     [
       'retention not an object',
       { retention: 3 },
-      'loglanes: option "retention" must be an object { keep?, maxAge?, maxTotalSize? }; got 3',
+      'loglanes: option "retention" must be an object { keep?, maxAge?, maxTotalSize?, lanes? }; got 3',
     ],
     [
       'retention empty',
       { retention: {} },
-      'loglanes: option "retention" must set keep, maxAge or maxTotalSize (or several); got {}',
+      'loglanes: option "retention" must set keep, maxAge, maxTotalSize or lanes (or several); got {}',
     ],
     [
       'retention keep zero',
@@ -317,7 +322,7 @@ describe('resolveOptions errors name the option, the accepted values and the val
     [
       'retention unknown key',
       { retention: { keep: 2, max: '1d' } },
-      `loglanes: option "retention.max" is not a retention option (use keep, maxAge or maxTotalSize); got '1d'`,
+      `loglanes: option "retention.max" is not a retention option (use keep, maxAge, maxTotalSize or lanes); got '1d'`,
     ],
     [
       'retention maxTotalSize with an unknown unit',
@@ -464,12 +469,98 @@ describe('retention.maxTotalSize', () => {
       keep: undefined,
       maxAgeMs: undefined,
       maxTotalSize: 10 * 1024 ** 3,
+      laneMaxAgeMs: new Map(),
     })
     expect(resolve({ keep: 2, maxAge: '1d', maxTotalSize: 4096 })).toEqual({
       keep: 2,
       maxAgeMs: 86_400_000,
       maxTotalSize: 4096,
+      laneMaxAgeMs: new Map(),
     })
     expect(resolve({ maxTotalSize: '512kb' })?.maxTotalSize).toBe(512 * 1024)
+  })
+})
+
+describe('retention.lanes', () => {
+  const DAY = 86_400_000
+  const pending = { levelsPending: true }
+
+  it('reads a maxAge per domain, level or extra lane, alone or with the folder-wide rules', () => {
+    const options = resolveOptions(
+      {
+        domains: ['app', 'audit'],
+        lanes: ['alerts'],
+        mirrors: { error: ['alerts'] },
+        retention: {
+          maxAge: '7d',
+          lanes: { audit: { maxAge: '52w' }, debug: { maxAge: '1d' }, alerts: { maxAge: '30d' } },
+        },
+      },
+      { levels: PINO_LEVELS },
+    )
+    expect(options.retention?.laneMaxAgeMs).toEqual(
+      new Map([
+        ['audit', 364 * DAY],
+        ['debug', DAY],
+        ['alerts', 30 * DAY],
+      ]),
+    )
+    expect(resolveOptions({ retention: { lanes: { app: { maxAge: '12h' } } } }).retention).toEqual({
+      keep: undefined,
+      maxAgeMs: undefined,
+      maxTotalSize: undefined,
+      laneMaxAgeMs: new Map([['app', 12 * 3_600_000]]),
+    })
+  })
+
+  it.each([
+    [
+      'a lane that is not one, with the closest',
+      { domains: ['app', 'audit'], retention: { lanes: { audti: { maxAge: '1d' } } } },
+      `loglanes: option "retention.lanes.audti" must be keyed by a lane (domains, level files or names declared in "lanes": app, audit, trace, debug, info, warn, error, fatal); got 'audti' (did you mean 'audit'?)`,
+    ],
+    [
+      'a level while level files are off',
+      { levelFiles: false, retention: { lanes: { debug: { maxAge: '1d' } } } },
+      `loglanes: option "retention.lanes.debug" must be keyed by a lane (domains, level files or names declared in "lanes": app); got 'debug'`,
+    ],
+    [
+      'lanes not an object',
+      { retention: { lanes: ['app'] } },
+      `loglanes: option "retention.lanes" must be an object { lane: { maxAge: '30d' } }; got ["app"]`,
+    ],
+    [
+      'a lane rule not an object',
+      { retention: { lanes: { app: '1d' } } },
+      `loglanes: option "retention.lanes.app" must be an object { maxAge: '30d' }; got '1d'`,
+    ],
+    [
+      'a lane rule without maxAge',
+      { retention: { lanes: { app: {} } } },
+      `loglanes: option "retention.lanes.app.maxAge" must be a duration like '30m', '12h', '7d' or '4w'; got undefined`,
+    ],
+    [
+      'a lane maxAge malformed',
+      { retention: { lanes: { app: { maxAge: '1 year' } } } },
+      `loglanes: option "retention.lanes.app.maxAge" must be a duration like '30m', '12h', '7d' or '4w'; got '1 year'`,
+    ],
+    [
+      'a lane rule with another key',
+      { retention: { lanes: { app: { maxAge: '1d', keep: 3 } } } },
+      `loglanes: option "retention.lanes.app.keep" is not a per-lane retention option (use maxAge); got 3`,
+    ],
+  ])('%s is a LanesConfigError naming the option', (_, input, message) => {
+    const error = configError(input)
+    expect(error).toBeInstanceOf(LanesConfigError)
+    expect(error.message).toBe(message)
+  })
+
+  it('while the levels are pending (winston), a name that may be a level is taken, and checked once they are known', () => {
+    const input = { retention: { lanes: { silly: { maxAge: '1d' } } } }
+    expect(resolveOptions(input, pending).retention?.laneMaxAgeMs.get('silly')).toBe(DAY)
+    expect(() => resolveOptions(input, { levels: PINO_LEVELS })).toThrow('option "retention.lanes.silly"')
+    expect(() => resolveOptions({ retention: { lanes: { 'a/b': { maxAge: '1d' } } } }, pending)).toThrow(
+      'option "retention.lanes.a/b"',
+    )
   })
 })

@@ -4,6 +4,7 @@ import {
   foldersToDelete,
   LaneRouter,
   type LanesOptions,
+  laneOfFile,
   planRetention,
   type RetentionFolder,
   resolveOptions,
@@ -116,11 +117,13 @@ describe('planRetention: maxTotalSize', () => {
   it('deletes the oldest folders until the rest hold at most maxTotalSize', () => {
     expect(planRetention({ ...request, maxTotalSize: 1000 })).toEqual({
       folders: [],
+      trims: [],
       bytes: 1000,
       overBudget: false,
     })
     expect(planRetention({ ...request, maxTotalSize: 999 })).toEqual({
       folders: ['2026-11-01'],
+      trims: [],
       bytes: 900,
       overBudget: false,
     })
@@ -166,6 +169,105 @@ describe('planRetention: maxTotalSize', () => {
     expect(planRetention({ folders: plain, keep: 3, maxAgeMs: 5 * DAY, now, kept }).folders).toEqual(
       foldersToDelete({ folders: plain, keep: 3, maxAgeMs: 5 * DAY, now, kept }),
     )
+  })
+})
+
+describe('planRetention: retention.lanes', () => {
+  const now = Date.UTC(2026, 10, 10, 12)
+  const kept = new Set(['2026-11-10', '2026-11-09'])
+  /** 2026-11-01 … 2026-11-10, each with app (100 bytes), debug (1,000) and audit (10) files, plus 5 other bytes. */
+  const folders = days(10).map((folder) => ({
+    ...folder,
+    bytes: 1115,
+    lanes: new Map([
+      ['app', 100],
+      ['debug', 1000],
+      ['audit', 10],
+    ]),
+  }))
+  const base = { folders, keep: undefined, now, kept }
+
+  it('a shorter lane age deletes that lane from older folders, which stay for the others', () => {
+    // Folder-wide maxAge 5d; debug 2d: 2026-11-07 ended 2.5 days ago, 2026-11-08 1.5 days ago.
+    const plan = planRetention({ ...base, maxAgeMs: 5 * DAY, laneMaxAgeMs: new Map([['debug', 2 * DAY]]) })
+    expect(plan.folders).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04'])
+    expect(plan.trims).toEqual(
+      ['2026-11-05', '2026-11-06', '2026-11-07'].map((folder) => ({
+        folder,
+        lanes: ['debug'],
+        only: false,
+      })),
+    )
+    // 3 trimmed folders of 115 bytes, 2026-11-08 and the 2 kept folders of 1,115.
+    expect(plan.bytes).toBe(3 * 115 + 3 * 1115)
+  })
+
+  it('a longer lane age keeps that lane, alone, in folders the folder-wide rules delete', () => {
+    const laneMaxAgeMs = new Map([['audit', 7 * DAY]])
+    // keep: 3 deletes 7 folders; audit (7d) stays in those that ended at most 7 days ago: 2026-11-03 … 2026-11-07.
+    const plan = planRetention({ ...base, keep: 3, maxAgeMs: undefined, laneMaxAgeMs })
+    expect(plan.folders).toEqual(['2026-11-01', '2026-11-02'])
+    expect(plan.trims.map((trim) => trim.folder)).toEqual([
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-06',
+      '2026-11-07',
+    ])
+    expect(plan.trims.every((trim) => trim.only && trim.lanes.join() === 'audit')).toBe(true)
+    expect(plan.bytes).toBe(5 * 10 + 3 * 1115)
+    // A folder without audit files goes whole.
+    const noAudit = folders.map((folder) => ({ ...folder, lanes: new Map([['app', 100]]) }))
+    expect(
+      planRetention({ ...base, folders: noAudit, keep: 3, maxAgeMs: undefined, laneMaxAgeMs }).folders,
+    ).toHaveLength(7)
+  })
+
+  it('maxTotalSize wins over every lane age: the oldest folders go whole, kept lanes included', () => {
+    const laneMaxAgeMs = new Map([
+      ['audit', 365 * DAY],
+      ['debug', 2 * DAY],
+    ])
+    // After the ages: 2026-11-01 … 07 hold 115 bytes each (debug gone), 08 and the kept two 1,115 each: 4,150.
+    const plan = planRetention({ ...base, maxAgeMs: undefined, laneMaxAgeMs, maxTotalSize: 3600 })
+    expect(plan.folders).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'])
+    expect(plan.trims.map((trim) => trim.folder)).toEqual(['2026-11-06', '2026-11-07'])
+    expect(plan).toMatchObject({ bytes: 2 * 115 + 3 * 1115, overBudget: false })
+  })
+
+  it('never trims a kept folder nor a future one, whatever the lane ages', () => {
+    const ahead = days(1, Date.UTC(2026, 10, 20)).map((folder) => ({
+      ...folder,
+      lanes: new Map([['debug', 5]]),
+    }))
+    const plan = planRetention({
+      ...base,
+      folders: [...folders, ...ahead],
+      maxAgeMs: undefined,
+      laneMaxAgeMs: new Map([['debug', 1]]),
+      horizon: Date.UTC(2026, 10, 10),
+    })
+    expect(plan.folders).toEqual([])
+    expect(plan.trims).toHaveLength(8)
+    expect(plan.trims.map((trim) => trim.folder)).not.toContain('2026-11-09')
+  })
+})
+
+describe('laneOfFile', () => {
+  it.each([
+    ['db.log', 'db'],
+    ['db.3.log', 'db'],
+    ['db.log.gz', 'db'],
+    ['db.12.log.gz', 'db'],
+    ['my-lane_2.log', 'my-lane_2'],
+    ['.db.log.123-9f.pending', 'db'],
+    ['.db.2.log.gz.123-9f.tmp', 'db'],
+    ['notes.txt', undefined],
+    ['db.0.log', undefined],
+    ['db.log.bak', undefined],
+    ['1db.log', undefined],
+  ])('%s belongs to %s', (name, lane) => {
+    expect(laneOfFile(name)).toBe(lane)
   })
 })
 

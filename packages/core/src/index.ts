@@ -107,6 +107,8 @@ export { DEFAULT_MAX_HELD_SIZE, DEFAULT_MAX_OPEN_FILES, type ResolvedBounds } fr
 export { openLogForReading } from './ownFiles.js'
 export {
   foldersToDelete,
+  type LaneTrim,
+  laneOfFile,
   planRetention,
   type RetentionFolder,
   type RetentionPlan,

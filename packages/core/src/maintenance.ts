@@ -8,7 +8,7 @@ import { acquireMaintenanceLock, DEFAULT_LOCK_STALE_MS, MAINTENANCE_LOCK_NAME } 
 import type { ResolvedLanesOptions } from './options.js'
 import { entryOf, openFolder } from './ownFiles.js'
 import { removeOwnEntry } from './removeOwnEntry.js'
-import { planRetention, type RetentionFolder } from './retention.js'
+import { type LaneTrim, laneOfFile, planRetention, type RetentionFolder } from './retention.js'
 import { formatSize } from './sizes.js'
 import { createZone } from './zone.js'
 
@@ -55,6 +55,8 @@ export interface MaintenanceResult {
   readonly lockBusy: boolean
   /** Folder names deleted by retention. */
   readonly deleted: readonly string[]
+  /** `<folder>/<file>` paths (relative to `dir`) retention deleted from folders that stay (`retention.lanes`). */
+  readonly deletedFiles: readonly string[]
   /** `<folder>/<lane>.log.gz` paths (relative to `dir`) that took new bytes. */
   readonly compressed: readonly string[]
   /** When a later pass can compress what this one had to leave (files still being written); undefined if none. */
@@ -78,6 +80,7 @@ const NOTHING: MaintenanceResult = Object.freeze({
   linkTarget: undefined,
   lockBusy: false,
   deleted: [],
+  deletedFiles: [],
   compressed: [],
   retryAt: undefined,
 })
@@ -129,6 +132,7 @@ class Pass {
   /** The wall-clock start of the newest interval records may be in by this clock (see `RetentionRequest`). */
   private readonly horizon: number | undefined
   private readonly deleted: string[] = []
+  private readonly deletedFiles: string[] = []
   private readonly compressed: string[] = []
   private retryAt: number | undefined
   /** When retention stops for a close (see {@link outOfTime}). */
@@ -192,6 +196,7 @@ class Pass {
       linkTarget,
       lockBusy: false,
       deleted: this.deleted,
+      deletedFiles: this.deletedFiles,
       compressed: this.compressed,
       retryAt: this.retryAt,
     }
@@ -252,9 +257,10 @@ class Pass {
 
   /** Deletes what retention rules out; returns the folders that remain. */
   private async applyRetention(listed: RetentionFolder[]): Promise<RetentionFolder[]> {
-    const { keep, maxAgeMs, maxTotalSize } = this.options.retention!
-    // Only a budget needs to know what the folders hold: a pass with keep and maxAge alone reads no folder.
-    const folders = maxTotalSize === undefined ? listed : await this.measure(listed)
+    const { keep, maxAgeMs, maxTotalSize, laneMaxAgeMs } = this.options.retention!
+    // Only a budget and lanes' own ages need to know what the folders hold: keep and maxAge alone read no folder.
+    const measure = maxTotalSize !== undefined || laneMaxAgeMs.size > 0
+    const folders = measure ? await this.measure(listed) : listed
     const newest = this.pass.newest
     const upcoming: RetentionFolder[] = []
     // The folder being written counts toward `keep` even before its first batch reaches the disk.
@@ -267,6 +273,7 @@ class Pass {
       keep,
       maxAgeMs,
       maxTotalSize,
+      laneMaxAgeMs,
       now: this.now,
       kept: this.kept,
       horizon: this.horizon,
@@ -282,23 +289,53 @@ class Pass {
         this.report('retention', path, error)
       }
     }
+    for (const trim of plan.trims) {
+      if (this.outOfTime()) break
+      try {
+        await this.trim(trim)
+      } catch (error) {
+        this.report('retention', join(this.options.dir, trim.folder), error)
+      }
+    }
     if (plan.overBudget) this.report('retention', this.options.dir, overBudget(plan.bytes, maxTotalSize!))
     return folders.filter((folder) => !doomed.has(folder.name))
   }
 
-  /** The folders with the bytes of their regular files (see {@link folderBytes}); one that cannot be read counts 0. */
+  /** The folders with what they hold (see {@link measureFolder}); one that cannot be read holds nothing. */
   private async measure(folders: RetentionFolder[]): Promise<RetentionFolder[]> {
     const measured: RetentionFolder[] = []
     for (const folder of folders) {
       const path = join(this.options.dir, folder.name)
       try {
-        measured.push({ ...folder, bytes: await folderBytes(path) })
+        measured.push({ ...folder, ...(await measureFolder(path)) })
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.report('retention', path, error)
-        measured.push({ ...folder, bytes: 0 })
+        measured.push({ ...folder, bytes: 0, lanes: new Map() })
       }
     }
     return measured
+  }
+
+  /**
+   * Deletes some lanes' files from a folder that stays: those of `trim.lanes`, or with `only` every entry but
+   * theirs. The folder is entered by descriptor (never through a link), and each entry removed without following
+   * one (see {@link removeOwnEntry}).
+   */
+  private async trim(trim: LaneTrim): Promise<void> {
+    const path = join(this.options.dir, trim.folder)
+    const folder = await openFolder(path)
+    try {
+      const inside = entryOf(folder.fd, path, '')
+      for (const name of await readdir(inside)) {
+        const lane = laneOfFile(name)
+        const listed = lane !== undefined && trim.lanes.includes(lane)
+        if (listed === trim.only) continue
+        if (!(await removeOwnEntry(inside, name, () => this.outOfTime()))) return
+        this.deletedFiles.push(`${trim.folder}/${name}`)
+      }
+    } finally {
+      await folder.close()
+    }
   }
 
   /**
@@ -351,15 +388,16 @@ class Pass {
 }
 
 /**
- * Bytes of the regular files in an interval folder (lane files, their parts and archives, private copies): the
- * folder is entered by descriptor, never through a link, and every entry is measured with `lstat`, so a link
- * counts as nothing and its target is never looked at. Nothing below the folder is counted: loglanes makes no
- * folders there.
+ * Bytes of the regular files in an interval folder (lane files, their parts and archives, private copies), and of
+ * each lane's (see {@link laneOfFile}): the folder is entered by descriptor, never through a link, and every entry
+ * is measured with `lstat`, so a link counts as nothing and its target is never looked at. Nothing below the
+ * folder is counted: loglanes makes no folders there.
  */
-async function folderBytes(path: string): Promise<number> {
+async function measureFolder(path: string): Promise<{ bytes: number; lanes: Map<string, number> }> {
   const folder = await openFolder(path)
   try {
     let bytes = 0
+    const lanes = new Map<string, number>()
     for (const [index, name] of (await readdir(entryOf(folder.fd, path, ''))).entries()) {
       // Measuring a folder of many files takes a while: let records be routed in between.
       if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve))
@@ -368,9 +406,12 @@ async function folderBytes(path: string): Promise<number> {
         if (error.code === 'ENOENT') return undefined
         throw error
       })
-      if (stats?.isFile()) bytes += stats.size
+      if (stats?.isFile() !== true) continue
+      bytes += stats.size
+      const lane = laneOfFile(name)
+      if (lane !== undefined) lanes.set(lane, (lanes.get(lane) ?? 0) + stats.size)
     }
-    return bytes
+    return { bytes, lanes }
   } finally {
     await folder.close()
   }

@@ -50,6 +50,12 @@ export interface RetentionOptions {
    * (when those alone hold more, that is reported once as a `maintenanceError`). It wins over `keep` and `maxAge`.
    */
   readonly maxTotalSize?: number | string
+  /**
+   * Per-lane ages `{ lane: { maxAge } }` (a domain, level or extra lane): a shorter one deletes that lane's files
+   * (every part and archive) from older folders, which stay for the other lanes; a longer one keeps that lane's
+   * files, alone, in folders `keep` and `maxAge` delete. `maxTotalSize` wins over every age.
+   */
+  readonly lanes?: Readonly<Record<string, { readonly maxAge: string }>>
 }
 
 /**
@@ -157,6 +163,8 @@ export interface ResolvedRetention {
   readonly maxAgeMs: number | undefined
   /** Bytes the interval folders may hold together; undefined: no budget. */
   readonly maxTotalSize: number | undefined
+  /** `retention.lanes`: each lane's own maxAge in ms (empty: none). */
+  readonly laneMaxAgeMs: ReadonlyMap<string, number>
 }
 
 /** What the entry point knows that the options do not say. */
@@ -268,7 +276,7 @@ function resolveCopy(input: Record<string, unknown>, context: ResolveContext): R
   const format = oneOf(input, 'format', ['json', 'text'] as const, 'json')
   const timestampFormat = resolveTimestampFormat(input, zone)
   const mirrors = resolveMirrors(input.mirrors, domains, lanes, levelLanes)
-  const retention = resolveRetention(input.retention, intervalMinutes)
+  const retention = resolveRetention(input.retention, intervalMinutes, { domains, lanes, levelLanes })
   const compress = resolveCompress(input.compress, intervalMinutes)
   const symlink = resolveSymlink(input.symlink, intervalMinutes)
   const bounds = resolveBounds(input)
