@@ -21,6 +21,10 @@
  *   (the newest routed, when it starts within {@link MAX_CLOCK_SKEW_MS} of the clock, else that of now), the
  *   newest routed one, nor the interval before any of them, whatever record times said. Folders of intervals
  *   further ahead (records timed in the future) neither count toward `keep` nor are deleted until their time.
+ *   With `maxTotalSize`, the oldest of the other folders are then deleted while the folders (every regular file,
+ *   archives included, measured with `lstat`) hold more than it; it wins over every age and `keep`, and when the
+ *   folders it may not delete alone hold more, that is reported. With `lanes`, a lane's own `maxAge` deletes its
+ *   files from older folders that stay, or keeps them alone in folders the folder-wide rules delete.
  * - **Compression** turns each `<lane>.log` of a folder whose interval ended, and whose files were last written,
  *   more than `graceMs` plus two sweeps ago (60 s by default), and which this process is not writing, into
  *   `<lane>.log.gz`. Bytes are moved aside, gzipped (Node's zlib) to a temporary name, synced and renamed in;

@@ -96,6 +96,10 @@ const NOTHING: MaintenanceResult = Object.freeze({
  * whatever record times said, nor are the active interval (the newest one routed when it starts within
  * {@link MAX_CLOCK_SKEW_MS} of the clock, else that of now; the link points at it), the newest routed one, and the
  * one before each. Folders of intervals further ahead (records timed in the future) do not count toward `keep`.
+ * `retention.maxTotalSize` deletes the oldest other folders while the folders hold more bytes than it (reported, as
+ * step 'retention' with code `EFBIG`, when the folders it may not delete alone do); `retention.lanes` deletes a
+ * lane's files from folders that stay, or keeps only theirs in folders the other rules delete (see
+ * {@link planRetention}).
  * Failures are reported to `onError` and never thrown.
  *
  * @example
