@@ -106,6 +106,11 @@ const edgeValue = fc.oneof(
     { keep: 1.5 },
     { maxAge: '0d' },
     { maxAge: '7d', extra: 1 },
+    { maxTotalSize: '10XB' },
+    { maxTotalSize: '1GB' },
+    { lanes: { app: { maxAge: '1d' } } },
+    { lanes: { nope: { maxAge: '1d' } } },
+    { lanes: { app: { maxAge: '-1d' } } },
     { error: ['nope'] },
     { app: 'app' },
     '24h',
@@ -343,10 +348,18 @@ function expectValidOptions(options: ResolvedLanesOptions): void {
   }
   if (options.retention !== undefined) {
     expect(options.intervalMinutes).not.toBeNull()
-    const { keep, maxAgeMs } = options.retention
-    expect(keep !== undefined || maxAgeMs !== undefined).toBe(true)
+    const { keep, maxAgeMs, maxTotalSize, laneMaxAgeMs } = options.retention
+    // Some rule is set: a count, an age, a byte budget or a lane's own age.
+    expect(
+      keep !== undefined || maxAgeMs !== undefined || maxTotalSize !== undefined || laneMaxAgeMs.size > 0,
+    ).toBe(true)
     if (keep !== undefined) expect(Number.isInteger(keep) && keep >= 1).toBe(true)
     if (maxAgeMs !== undefined) expect(maxAgeMs).toBeGreaterThan(0)
+    if (maxTotalSize !== undefined) expect(Number.isSafeInteger(maxTotalSize) && maxTotalSize > 0).toBe(true)
+    for (const [lane, age] of laneMaxAgeMs) {
+      expect(names).toContain(lane)
+      expect(age).toBeGreaterThan(0)
+    }
   }
   expect([false, 'gzip']).toContain(options.compress)
   if (options.symlink !== false) expect(options.symlink).toMatch(LANE_NAME_PATTERN)
