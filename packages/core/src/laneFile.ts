@@ -531,6 +531,10 @@ function highestPart(folder: string, lane: string): number {
  */
 function recordsWithin(buffer: Buffer, offset: number, size: number, room: number): number {
   if (room >= size) return size
+  // A part already full, or past the cap (another process wrote between this one's fstat and its write): nothing
+  // fits. Searching from `offset + room - 1` would start from a negative index, which lastIndexOf counts from the
+  // end of the buffer: the writer stayed in that part for good and wrote bytes past the batch.
+  if (room <= 0) return 0
   const end = offset + size
   for (
     let i = buffer.lastIndexOf(NEWLINE, offset + room - 1);
