@@ -2,11 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { LaneRouter, resolveOptions } from '@loglanes/core'
 import { describe, expect, it } from 'vitest'
 import { readLines, tempDir } from '../support/files.js'
 
 // maxFileSize parts shared by several writers: processes (pino's worker thread and winston) agree on the current
-// part from the file system.
+// part from the file system, and a lane whose file maxOpenFiles closed goes on in the right part when reopened.
 
 const PARTS_WRITER = join(import.meta.dirname, 'fixtures/partsWriter.mjs')
 const CAP = 64 * 1024
@@ -127,4 +128,62 @@ describe('maxFileSize parts shared by several processes', () => {
     // went 28 to 39 KB over.)
     expect(report.overshoot).toBeLessThanOrEqual(CAP)
   }, 120_000)
+})
+
+describe('a part reopened after maxOpenFiles closed it', () => {
+  it("5 lanes with maxOpenFiles: 2 and maxFileSize '4KB', another router writing the same lanes meanwhile: each lane goes on in its current part, every part within the cap, every record once and in order", async () => {
+    const dir = tempDir()
+    const LANES = ['l0', 'l1', 'l2', 'l3', 'l4']
+    const PART_CAP = 4 * 1024
+    const options = { dir, domains: LANES, levelFiles: false as const, interval: 'none', maxFileSize: '4KB' }
+    // Router 0 keeps 2 of its 5 lane files open: each round closes and reopens every lane file.
+    const routers = [
+      new LaneRouter(resolveOptions({ ...options, maxOpenFiles: 2 }, { levels: { info: 30 } }), {
+        stderr: false,
+      }),
+      new LaneRouter(resolveOptions(options, { levels: { info: 30 } }), { stderr: false }),
+    ]
+    const ROUNDS = 400
+    let mostOpen = 0
+    const sent = [0, 0]
+    for (let round = 0; round < ROUNDS; round++) {
+      // Router 0: one record per lane; router 1: three records into one lane, so the lanes' parts move on while
+      // router 0 has their files closed.
+      for (const lane of LANES) {
+        routers[0]!.route(
+          0,
+          'info',
+          lane,
+          `{"writer":0,"seq":${sent[0]!++},"lane":"${lane}","pad":"${'a'.repeat(round % 90)}"}\n`,
+        )
+      }
+      await routers[0]!.flush()
+      mostOpen = Math.max(mostOpen, routers[0]!.openFileCount)
+      for (let k = 0; k < 3; k++) {
+        const lane = LANES[round % 5]!
+        routers[1]!.route(
+          0,
+          'info',
+          lane,
+          `{"writer":1,"seq":${sent[1]!++},"lane":"${lane}","pad":"${'b'.repeat(k * 40)}"}\n`,
+        )
+      }
+      await routers[1]!.flush()
+    }
+    for (const router of routers) await router.close()
+    expect(mostOpen).toBe(2)
+
+    for (const [index, lane] of LANES.entries()) {
+      const report = readParts(dir, lane)
+      expect(report.sizes.length).toBeGreaterThan(10)
+      // One thread writes both routers' batches in turn: nothing races, so no part passes the cap at all.
+      expect(Math.max(...report.sizes)).toBeLessThanOrEqual(PART_CAP)
+      expect(report.sizes.slice(0, -1).filter((size) => size <= PART_CAP - report.longestLine)).toEqual([])
+      expect(report.seqs.get(0)).toEqual(Array.from({ length: ROUNDS }, (_, round) => round * 5 + index))
+      const ofRouter1 = Array.from({ length: ROUNDS * 3 }, (_, seq) => seq).filter(
+        (seq) => Math.floor(seq / 3) % 5 === index,
+      )
+      expect(report.seqs.get(1)).toEqual(ofRouter1)
+    }
+  })
 })
