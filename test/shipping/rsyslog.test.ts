@@ -30,6 +30,8 @@ const COUNT = 12_000
 const FIRST = 7_000
 /** Record times span 150 s from the start of a minute: three `1m` folders. */
 const SPAN_MS = 150_000
+/** Lanes go on in `<lane>.1.log`, `<lane>.2.log`, ... past this: every lane of every folder has parts. */
+const MAX_FILE_SIZE = 64 * 1024
 /** Longer than rsyslog's 8k default message size: these arrive whole only thanks to maxMessageSize. */
 const BIG = 'x'.repeat(20_000)
 
@@ -190,7 +192,7 @@ if (IN_CI && setup.missing !== undefined) {
 
 describe.skipIf(setup.transports.length === 0)(SUITE, () => {
   it.each(setup.transports)(
-    `over %s: ${COUNT.toLocaleString('en')} records through @loglanes/pino arrive once each, in their lanes, across folders and an edge restart`,
+    `over %s: ${COUNT.toLocaleString('en')} records through @loglanes/pino arrive once each, in their lanes, across folders, maxFileSize parts and an edge restart`,
     async (transport) => {
       // Removed when this test finishes: tempDir's afterEach, registered inside a test, would not run for it.
       const root = mkdtempSync(join(tmpdir(), 'loglanes-shipping-'))
@@ -261,7 +263,13 @@ describe.skipIf(setup.transports.length === 0)(SUITE, () => {
             level: 'debug',
             transport: {
               target: '@loglanes/pino',
-              options: { dir, domains: [...DOMAINS], interval: '1m', timezone: 'UTC' },
+              options: {
+                dir,
+                domains: [...DOMAINS],
+                interval: '1m',
+                timezone: 'UTC',
+                maxFileSize: MAX_FILE_SIZE,
+              },
             },
           },
           () => time,
@@ -309,19 +317,23 @@ describe.skipIf(setup.transports.length === 0)(SUITE, () => {
           new Date(at).toISOString().slice(0, 16).replace('T', '__').replace(':', '-')
         expect(folders.sort()).toEqual([name(base), name(base + 60_000), name(base + 120_000)])
 
-        // Every lane line, by lane and record number, as written on the edge...
+        // Every lane line, by lane and record number, as written on the edge (`db.1.log` is a part of lane db)...
         const sent = new Map<string, string>()
+        const parted = new Set<string>()
         for (const folder of folders) {
           for (const file of readdirSync(join(dir, folder))) {
-            const lane = file.replace(/\.log$/, '')
+            const [lane, part] = file.split('.') as [string, string]
+            if (part !== 'log') parted.add(lane)
             for (const line of readLines(join(dir, folder, file))) {
               sent.set(`${lane} ${(JSON.parse(line) as { n: number }).n}`, line)
             }
           }
         }
         expect(sent.size).toBe(2 * COUNT)
+        expect([...parted].sort()).toEqual([...DOMAINS, ...LEVELS].sort())
 
-        // ...arrives exactly once, byte for byte, in the central file of its host and lane.
+        // ...arrives exactly once, byte for byte, in the central file of its host and lane: every part's lines in
+        // their lane's file, none in a file of its own.
         const lanes = readdirSync(hostOut).filter(isLane).sort()
         expect(lanes).toEqual([...DOMAINS, ...LEVELS].map((lane) => `${lane}.log`).sort())
         const received = new Map<string, number>()
