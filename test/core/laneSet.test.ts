@@ -39,9 +39,36 @@ describe('lane sets', () => {
     expect(lanes({ domains: ['app', 'db'], levelFiles: false }, 'db', 'error')).toEqual(['db'])
   })
 
-  it('an unknown level label gets its own file', () => {
-    expect(lanes({}, 'app', 'level-35')).toEqual(['app', 'level-35'])
-    expect(lanes({ levelFiles: 'threshold' }, 'app', 'level-35')).toEqual(['app', 'level-35'])
+  it("a label that is not one of the logger's levels names no file: the domain lane and its mirrors only", () => {
+    for (const levelFiles of ['exact', 'threshold']) {
+      // pino's label for a number it has no name for, values an app logged as `level`, a level of another logger.
+      for (const label of [
+        'level-35',
+        'L5',
+        'FATAL',
+        'notice',
+        'lvl0',
+        'constructor',
+        '__proto__',
+        'toString',
+      ]) {
+        expect(lanes({ levelFiles }, 'app', label), label).toEqual(['app'])
+      }
+    }
+    const mirrored = { domains: ['app', 'db'], lanes: ['all'], mirrors: { db: ['all'], error: ['app'] } }
+    expect(lanes(mirrored, 'db', 'L5')).toEqual(['db', 'all'])
+    // customLevels are the logger's levels: they get files.
+    expect(lanes({ customLevels: { audit: 35 } }, 'app', 'audit')).toEqual(['app', 'audit'])
+  })
+
+  it("labels learned from the logger (pino's config) get files from then on; other labels still do not", () => {
+    const sets = new LaneSets(resolveOptions({}, { levels: PINO_LEVELS }))
+    const names = (label: string) => sets.lanesOf('app', label).map((index) => sets.names[index]!)
+    expect(names('audit')).toEqual(['app'])
+    sets.addLevels({ audit: 35 })
+    expect(names('audit')).toEqual(['app', 'audit'])
+    expect(names('L5')).toEqual(['app'])
+    expect(sets.names).toEqual(['app', 'audit'])
   })
 
   it('a level label that is not a file name, or names a domain, gets no level file', () => {
@@ -86,11 +113,15 @@ describe('lane sets', () => {
     expect(sets.lanesOf('nope', 'info')).toBe(sets.lanesOf('app', 'info'))
   })
 
-  it('bounds the files made for unknown level labels', () => {
-    const sets = new LaneSets(resolveOptions({}, { levels: PINO_LEVELS }))
-    for (let i = 0; i < 1000; i++) sets.lanesOf('app', `level-${i}`)
-    expect(sets.names.length).toBeLessThanOrEqual(1 + 64)
-    expect(sets.lanesOf('app', 'level-999').map((i) => sets.names[i])).toEqual(['app'])
+  it('labels from record data make no lanes and share one set per domain', () => {
+    const sets = new LaneSets(resolveOptions({ domains: ['app', 'db'] }, { levels: PINO_LEVELS }))
+    const first = sets.lanesOf('app', 'L0')
+    for (let i = 0; i < 1000; i++) {
+      expect(sets.lanesOf('app', `L${i}`)).toBe(first)
+      expect(sets.lanesOf('web', `level-${i}`)).toBe(first)
+    }
+    expect(sets.names).toEqual(['app'])
+    expect(sets.lanesOf('db', 'L999').map((i) => sets.names[i])).toEqual(['db'])
   })
 })
 

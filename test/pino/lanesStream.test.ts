@@ -105,15 +105,32 @@ describe('LanesStream', () => {
     })
   })
 
-  it('gives level numbers without a label a file named after the number', async () => {
+  it("gives levels that are not the logger's (a number with no label, an unknown label) no file: the domain lane only", async () => {
     const dir = tempDir()
     const s = stream(dir)
     s.write(`{"level":35,"time":${T0},"msg":"custom"}\n{"level":"notice","time":${T0},"msg":"label"}\n`)
     await end(s)
+    expect(lineCounts(dir)).toEqual({ '2026-11-20/app.log': 2 })
+  })
+
+  it("routes by pino's own level, the line's first: a field the app calls level changes no lane", async () => {
+    const dir = tempDir()
+    const s = stream(dir)
+    const lines = [
+      `{"level":30,"time":${T0},"level":"fatal","msg":"user logged in"}`,
+      `{"level":30,"time":${T0},"pid":1,"level":"L5","msg":"sensor reading"}`,
+      `{"level":30,"time":${T0},"level":60,"domain":"x","msg":"say \\"hi\\""}`,
+      `{"level":50,"time":${T0},"level":10}`,
+    ]
+    s.write(`${lines.join('\n')}\n`)
+    // A line on its own, joined across chunks.
+    s.write(`{"level":30,"time":${T0},"level":"fa`)
+    s.write('tal"}\n')
+    await end(s)
     expect(lineCounts(dir)).toEqual({
-      '2026-11-20/app.log': 2,
-      '2026-11-20/level-35.log': 1,
-      '2026-11-20/notice.log': 1,
+      '2026-11-20/app.log': 5,
+      '2026-11-20/info.log': 4,
+      '2026-11-20/error.log': 1,
     })
   })
 
@@ -145,13 +162,15 @@ describe('LanesStream', () => {
         const domain = domains[(n * 7) % domains.length]!
         const level = levels[n % levels.length]!
         count(domain === 'app' || domain === 'db' ? domain : 'other')
-        count(level === 30 ? 'info' : level === 50 ? 'error' : levelName35)
+        if (levelName35 !== '' || level !== 35)
+          count(level === 30 ? 'info' : level === 50 ? 'error' : levelName35)
         if (n % 10 === 5) return `{"domain":"${domain}","level":${level},"time":${T0},"n":${n}}\n`
         const value =
           n % 10 === 0 ? domain.replace(/^./, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : domain
         return `{"level":${level},"time":${T0},"pid":1,"hostname":"h","domain":"${value}","n":${n}}\n`
       }).join('')
-    s.write(batch(0, 'level-35'))
+    // 35 has no label until pino's config names it: no level file before.
+    s.write(batch(0, ''))
     await new Promise((resolve) => setImmediate(resolve))
     s.configure({ levels: { values: { ...PINO_LEVELS, audit: 35 } } })
     s.write(batch(600, 'audit'))
@@ -197,5 +216,22 @@ describe('LanesStream', () => {
         '    Error: boom\n' +
         '        at db.js:1:1\n',
     )
+  })
+
+  it("text format: the level shown and its lane are pino's own; a field the app calls level stays a field", async () => {
+    const dir = tempDir()
+    const s = stream(dir, { format: 'text', timestampFormat: '%H:%M:%S' })
+    s.write(`{"level":30,"time":${T0},"level":"fatal","user":1,"msg":"user logged in"}\n`)
+    s.write(`{"level":50,"time":${T0},"level":50,"msg":"same twice"}\n`)
+    await end(s)
+    expect(lineCounts(dir)).toEqual({
+      '2026-11-20/app.log': 2,
+      '2026-11-20/info.log': 1,
+      '2026-11-20/error.log': 1,
+    })
+    expect(readFileSync(join(dir, '2026-11-20/info.log'), 'utf8')).toBe(
+      '13:30:00 INFO [app] user logged in {"level":"fatal","user":1}\n',
+    )
+    expect(readFileSync(join(dir, '2026-11-20/error.log'), 'utf8')).toBe('13:30:00 ERROR [app] same twice\n')
   })
 })

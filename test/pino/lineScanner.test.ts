@@ -3,17 +3,19 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 /**
- * What the scanner must report for a line, computed with JSON.parse (the reference): the last `level` and domain,
- * as JSON.parse keeps them, and the first `time` (pino's own comes first; a later one is a field the app logged).
+ * What the scanner must report for a line, computed with JSON.parse (the reference): the first `level` and `time`
+ * (pino writes its own first; a later one is a field the app logged), and the last domain, as JSON.parse keeps it.
  */
 function reference(text: string, domainKey: string) {
   const record = JSON.parse(text) as Record<string, unknown>
   const pick = (value: unknown) =>
     typeof value === 'number' || typeof value === 'string' ? value : undefined
   const domain = record[domainKey]
-  const firstTime = topLevelEntries(text).find(([key]) => key === 'time')
+  const entries = topLevelEntries(text)
+  const firstLevel = entries.find(([key]) => key === 'level')
+  const firstTime = entries.find(([key]) => key === 'time')
   return {
-    level: pick(record.level),
+    level: pick(firstLevel?.[1]),
     time: pick(firstTime?.[1]),
     domain: typeof domain === 'string' ? domain : undefined,
   }
@@ -226,23 +228,56 @@ describe('LineScanner agrees with JSON.parse', () => {
     })
   })
 
-  it('last duplicate level and domain win, nested keys are ignored', () => {
+  it('the first level and the last domain win, nested keys are ignored', () => {
     const scanner = new LineScanner('domain')
     const text =
-      '{"domain":"app","ctx":{"domain":"db","level":60},"level":30,"list":[{"time":1}],"domain":"http"}'
+      '{"domain":"app","ctx":{"domain":"db","level":60},"level":30,"list":[{"time":1}],"domain":"http","level":60}'
     expect(scanned(scanner, text)).toEqual({
       ok: true,
       fields: { level: 30, time: undefined, domain: 'http' },
     })
   })
 
-  it('a later non-string value clears an earlier one, as JSON.parse would', () => {
+  it('a later non-string domain clears an earlier one, as JSON.parse would; a later level changes nothing', () => {
     const scanner = new LineScanner('domain')
     expect(scanned(scanner, '{"domain":"db","domain":{"x":1},"level":30,"level":null}').fields).toEqual({
-      level: undefined,
+      level: 30,
       time: undefined,
       domain: undefined,
     })
+    // The first level decides even when it is no level at all.
+    expect(scanned(scanner, '{"level":null,"level":30}').fields.level).toBe(undefined)
+    expect(scanned(scanner, '{"level":{"n":50},"time":1,"level":30}').fields.level).toBe(undefined)
+  })
+
+  it("the first level wins: pino's own, not a field or binding the app calls level", () => {
+    const scanner = new LineScanner('domain')
+    const pinoTime = 1763647200000
+    const lines = [
+      // logger.info({ level: 'fatal' }, ...), a label a user made, a number, a child binding, both, nested.
+      `{"level":30,"time":${pinoTime},"pid":1,"hostname":"h","level":"fatal","msg":"user logged in"}`,
+      `{"level":30,"time":${pinoTime},"pid":1,"level":"L5","domain":"db","msg":"sensor reading"}`,
+      `{"level":30,"time":${pinoTime},"level":60,"domain":"db","level":"L7","msg":"x"}`,
+      `{"level":30,"time":${pinoTime},"domain":"db","ctx":{"level":60},"level":{"access":"admin"}}`,
+      // Off the fast path: an escape in the message, an escaped later key spelling level, no time.
+      `{"level":30,"time":${pinoTime},"msg":"say \\"hi\\"","level":"fatal"}`,
+      `{"level":30,"time":${pinoTime},"le\\u0076el":"fatal","domain":"db"}`,
+      `{"level":30,"pid":1,"level":"fatal"}`,
+      `{"level":30,"time":"2026-11-20T14:00:00.000Z","level":50}`,
+    ]
+    for (const text of lines) {
+      expect(scanned(scanner, text).fields.level, text).toBe(30)
+      const chunk = `${text}\n${text}\n`
+      scanner.beginChunk(chunk)
+      scanner.scanNext(chunk, 0)
+      expect(scanner.level, text).toBe(30)
+      scanner.scanNext(chunk, text.length + 1)
+      expect(scanner.level, text).toBe(30)
+    }
+    // A label pino wrote (formatters.level) is the first key too: a later one is the app's.
+    expect(scanned(scanner, `{"level":"info","time":${pinoTime},"level":"fatal"}`).fields.level).toBe('info')
+    // A line whose level is not first (another producer): its first top-level level counts.
+    expect(scanned(scanner, '{"time":1,"domain":"db","level":40,"level":60}').fields.level).toBe(40)
   })
 
   it("the first time wins: pino's own, not a field or binding the app calls time (issue 16)", () => {
@@ -282,7 +317,7 @@ describe('LineScanner agrees with JSON.parse', () => {
       ok: true,
       fields: { level: undefined, time: undefined, domain: 'db' },
     })
-    expect(scanned(scanner, '{"level":30,"time":1,"domain":"d\\u0062","le\\u0076el":"a\\"b"}')).toEqual({
+    expect(scanned(scanner, '{"le\\u0076el":"a\\"b","time":1,"domain":"d\\u0062"}')).toEqual({
       ok: true,
       fields: { level: 'a"b', time: 1, domain: 'db' },
     })
@@ -365,6 +400,7 @@ describe('LineScanner.scanNext: one sweep finds each line of a chunk and its fie
       '{"level":30,"time":1,"domain" :"db"}',
       '{"level":30,"time":1,"domain": "db"}',
       '{"level":30,"time":1,"msg":"new level","level":40}',
+      '{"level":30,"time":1,"msg":"level","domain":"db"}',
       '{"level":30,"time":1,"a":"b"}  \r',
     ]
     for (const text of cases) {

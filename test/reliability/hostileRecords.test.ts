@@ -1,9 +1,11 @@
 // Hostile input: records that are not what pino or winston write (invalid JSON, invalid UTF-8, a 10 MB line, no
-// level, no time, times outside what a Date holds, unknown levels) are each written whole somewhere sensible, in a
-// valid folder inside `dir`, and never crash the worker nor tear a line in two.
+// level, no time, times outside what a Date holds, unknown levels, fields the app calls `level`) are each written
+// whole somewhere sensible, in a valid folder inside `dir`, and never crash the worker nor tear a line in two.
+import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { formatFolderName, LaneRouter, parseFolderName, resolveOptions } from '@loglanes/core'
 import { LanesStream, PINO_LEVELS } from '@loglanes/pino'
 import { endLogger as endWinston, LanesTransport } from '@loglanes/winston'
@@ -234,7 +236,7 @@ describe('hostile records through the pino worker', () => {
     expectConfined(root, dir)
   })
 
-  it('levels pino does not know: numbers get level-<n> files when that is a lane name, others only their domain lane', async () => {
+  it("levels that are not the logger's (numbers without a label, other labels, other types): only their domain lane", async () => {
     const root = tempDir()
     const dir = join(root, 'logs')
     const t = rawTransport(dir)
@@ -264,24 +266,13 @@ describe('hostile records through the pino worker', () => {
 
     expect(t.errors).toEqual([])
     const files = listFiles(dir)
-    expect(files).toEqual(
-      [
-        'app.log',
-        'level-35.log',
-        'level--1.log',
-        'level-1000000000.log',
-        'level-0.log',
-        'notice.log',
-        'NOTICE.log',
-      ]
-        .map((file) => `${T0_DAY}/${file}`)
-        .sort(),
-    )
+    // No file is named after a value the logger did not declare (no level-35.log, notice.log, PAY.log, ...).
+    expect(files).toEqual([`${T0_DAY}/app.log`])
     expect(readFileSync(join(dir, T0_DAY, 'app.log'), 'utf8')).toBe(`${lines.join('\n')}\n`)
     expectConfined(root, dir)
   })
 
-  it('distinct unknown level labels from untrusted data get at most 64 files; every record is still in its domain lane', async () => {
+  it('200 distinct level labels from untrusted data make no file; every record is in its domain lane', async () => {
     const root = tempDir()
     const dir = join(root, 'logs')
     const t = rawTransport(dir)
@@ -289,10 +280,51 @@ describe('hostile records through the pino worker', () => {
     t.write(`${lines.join('\n')}\n`)
     await t.end()
     const files = listFiles(dir)
-    expect(files.filter((file) => file !== `${T0_DAY}/app.log`)).toHaveLength(64)
+    expect(files).toEqual([`${T0_DAY}/app.log`])
     expect(readFileSync(join(dir, T0_DAY, 'app.log'), 'utf8')).toBe(`${lines.join('\n')}\n`)
     expectConfined(root, dir)
   })
+})
+
+describe("a field the app calls level, through pino's worker in a child process", () => {
+  const run = promisify(execFile)
+  const FIXTURE = join(import.meta.dirname, 'fixtures/hostileLevel.mjs')
+
+  /** The record numbers `n` in each lane, across every folder (the records may straddle an hour), in file order. */
+  function numbersByLane(dir: string): Record<string, number[]> {
+    const out: Record<string, number[]> = {}
+    for (const file of listFiles(dir).sort()) {
+      const lane = file.split('/').pop()!
+      const numbers = out[lane] ?? []
+      out[lane] = numbers
+      for (const line of readFileSync(join(dir, file), 'utf8').slice(0, -1).split('\n')) {
+        numbers.push((JSON.parse(line) as { n: number }).n)
+      }
+    }
+    return out
+  }
+
+  const upTo = (count: number) => Array.from({ length: count }, (_, n) => n)
+
+  it.each(['pino', 'facade'])(
+    "%s: 10 info records { level: 'fatal' } and 100 { level: 'L' + i } are info records: 111 in info.log, no fatal.log copies, no L*.log file",
+    async (entry) => {
+      const root = tempDir()
+      const dir = join(root, 'logs')
+      const { stderr } = await run(process.execPath, [FIXTURE, entry, dir])
+      expect(stderr).toBe('')
+      const lanes = numbersByLane(dir)
+      // n 0-9: { level: 'fatal' }, 10-109: { level: 'L' + i }, all at info; then 110 info, 111 error, 112 fatal.
+      expect(Object.keys(lanes).sort()).toEqual(['app.log', 'error.log', 'fatal.log', 'info.log'])
+      expect(lanes['app.log']).toEqual(upTo(113))
+      expect(lanes['info.log']).toEqual(upTo(111))
+      expect(lanes['error.log']).toEqual([111])
+      expect(lanes['fatal.log']).toEqual([112])
+      expect(listFiles(dir).filter((file) => /(^|\/)L\d+\.log$/.test(file))).toEqual([])
+      expectConfined(root, dir)
+    },
+    30_000,
+  )
 })
 
 describe('hostile records through winston', () => {

@@ -4,12 +4,25 @@ import { LANE_NAME_PATTERN } from './options.js'
 /** The lanes (file stems, e.g. `db`, `error`) one record is written to, deduplicated, as indexes into `LaneSets.names`. */
 export type LaneSet = readonly number[]
 
-/** Distinct level labels beyond the configured ones that may get files of their own; protects against hostile input. */
-const MAX_UNKNOWN_LEVELS = 64
+/** The cache key of the lane sets of labels that are not levels: no level has it, as it is not a lane name. */
+const NOT_A_LEVEL = ''
 
 /**
  * Computes and caches the lane set of each (domain, level) pair: domain lane, level lane(s), one hop of mirrors.
  * On the hot path a lookup is two `Map.get`s; a set is computed once per pair.
+ *
+ * Level lanes are only ever the logger's own levels (those given at start: pino's, winston's, `customLevels`, and
+ * those {@link addLevels} learns from the logger). A label that is not one of them (`level-35` for a number pino
+ * has no label for, `{ level: 'L5' }` from an app's data, winston's `logger.log({ level: 'evil' })`) names no
+ * file: its record goes to its domain lane and the mirrors of that lane only. No file is ever created from an
+ * undeclared value, and such labels share one cached set per domain, so record data cannot grow the cache.
+ *
+ * @example
+ * ```ts
+ * const sets = new LaneSets(resolveOptions({ domains: ['app', 'db'] }, { levels: { info: 30, error: 50 } }))
+ * sets.lanesOf('db', 'error').map((i) => sets.names[i]) // ['db', 'error']
+ * sets.lanesOf('db', 'L5').map((i) => sets.names[i]) // ['db']: not a level, no file
+ * ```
  */
 export class LaneSets {
   /** Lane names by index; a lane's index never changes. */
@@ -26,7 +39,6 @@ export class LaneSets {
   private levelsBySeverity: readonly [string, number][]
   /** The levels that get files (`levelFiles: { levels }`); undefined: every level. */
   private readonly fileLevels: ReadonlySet<string> | undefined
-  private unknownLevels = 0
 
   constructor(
     private readonly options: Pick<
@@ -64,7 +76,10 @@ export class LaneSets {
     return typeof domain === 'string' && this.declared.has(domain) ? domain : this.options.defaultDomain
   }
 
-  /** The lane set of a record of `level` whose domain value is `domain` (declared or not). */
+  /**
+   * The lane set of a record of `level` whose domain value is `domain` (declared or not). A `level` that is not
+   * one of the logger's levels gets no level lane.
+   */
   lanesOf(domain: unknown, level: string): LaneSet {
     const declared = this.domainOf(domain)
     let byLevel = this.byDomain.get(declared)
@@ -74,8 +89,12 @@ export class LaneSets {
     }
     let set = byLevel.get(level)
     if (set === undefined) {
-      set = this.compute(declared, level)
-      byLevel.set(level, set)
+      const key = this.levels.has(level) ? level : NOT_A_LEVEL
+      set = byLevel.get(key)
+      if (set === undefined) {
+        set = this.compute(declared, key)
+        byLevel.set(key, set)
+      }
     }
     return set
   }
@@ -94,14 +113,9 @@ export class LaneSets {
     if (mode === false || !LANE_NAME_PATTERN.test(level) || this.otherLanes.has(level.toLowerCase()))
       return []
     const severity = this.levels.get(level)
+    // Not one of the logger's levels: a value from the record's data, never a file name.
+    if (severity === undefined) return []
     const listed = this.fileLevels
-    if (severity === undefined) {
-      // Only the listed levels get files.
-      if (listed !== undefined) return []
-      // A label nobody configured (e.g. `level-35`): its own file, up to a bound.
-      if (!this.indexOf.has(level) && ++this.unknownLevels > MAX_UNKNOWN_LEVELS) return []
-      return [level]
-    }
     if (mode === 'exact') return listed === undefined || listed.has(level) ? [level] : []
     return this.levelsBySeverity
       .filter(([name, s]) => s <= severity && (listed === undefined || listed.has(name)))

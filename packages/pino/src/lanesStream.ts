@@ -185,7 +185,7 @@ export class LanesStream extends Writable {
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset, byteLength)
     const ascii = byteLength === chunk.length
     const byteStart = ascii ? start : Buffer.byteLength(chunk.slice(0, start))
-    this.scanner.beginChunk(chunk, start)
+    this.scanner.beginChunk(chunk)
     this.routeLines(
       chunk,
       bytes,
@@ -328,13 +328,16 @@ export class LanesStream extends Writable {
       return
     }
     const { messageKey, errorKey, scanner } = this
-    // The folder and the timestamp shown come from pino's own time, the line's first `time` (see LineScanner):
-    // JSON.parse keeps the last one, which may be a field the app logged. That field stays among the fields.
+    // The folder, the level and the timestamp shown come from pino's own level and time, the line's first ones
+    // (see LineScanner): JSON.parse keeps the last ones, which may be fields the app logged. Those stay among the
+    // fields.
     const scanned = scanner.scan(content, 0, content.length)
     const time = scanned ? this.scannedTime() : this.times.timeOf(numberOrString(record.time))
+    const level = scanned ? scanner.level : numberOrString(record.level)
     const fields: Record<string, unknown> = { ...record }
-    for (const key of ['level', messageKey, this.domainKey]) delete fields[key]
+    for (const key of [messageKey, this.domainKey]) delete fields[key]
     if (!scanned || record.time === scanner.time) delete fields.time
+    if (!scanned || record.level === scanner.level) delete fields.level
     let stack: string | undefined
     const error = record[errorKey]
     if (
@@ -349,7 +352,7 @@ export class LanesStream extends Writable {
     const message = record[messageKey]
     this.router.routeText(
       time,
-      this.labels.labelOf(numberOrString(record.level)),
+      this.labels.labelOf(level),
       record[this.domainKey],
       message === undefined ? '' : typeof message === 'string' ? message : JSON.stringify(message),
       fields,

@@ -38,24 +38,27 @@ const TIME_KEY = ',"time":'
 /**
  * Finds the top-level `level`, `time` and domain fields of one JSON line without parsing the whole line.
  *
- * Duplicate keys: for `level` and the domain the last one wins, as with `JSON.parse` (an explicit field overrides
- * a child binding); for `time` the **first** one wins. pino writes its own time right after the level
- * (`{"level":30,"time":1764…,`), before any binding or field, so a field the app happens to call `time`
- * (`logger.info({ time: 5 }, 'query took 5 ms')`) never moves a record to another folder. A line with no `time`
- * there (pino's `timestamp: false`, or a timestamp under another key) takes its first top-level `time`, if any.
+ * Duplicate keys: for `level` and `time` the **first** one wins; for the domain the last one wins, as with
+ * `JSON.parse` (an explicit field overrides a child binding). pino writes its own level first and its own time
+ * right after it (`{"level":30,"time":1764…,`), before any binding or field, so a field the app happens to call
+ * `level` (`logger.info({ level: 'fatal' }, 'user logged in')`, a user's access level, a sensor reading) never
+ * changes a record's level lanes nor names a file, and one it calls `time` (`logger.info({ time: 5 }, 'query took
+ * 5 ms')`) never moves a record to another folder. A line with no `level` or `time` there (pino's
+ * `timestamp: false`, a custom `messageKey` order, a producer other than pino) takes its first top-level one.
  *
  * Lines as pino writes them (`{"level":30,"time":…,` then fields) take a fast path: the prefix is read in place,
  * and a few string searches (memchr-fast, unlike a regular expression's per-character loop) find the domain key
- * and anything that needs a closer look: an escape, a second `level` or domain key at any depth, an object opened
- * before the domain key. Every other line is walked token by token; keys and relevant values holding escape
+ * and anything that needs a closer look: an escape, a second domain key at any depth, an object opened before
+ * the domain key. Every other line is walked token by token; keys and relevant values holding escape
  * sequences are decoded there. `scan` returns false only when the line is not a JSON object (the caller then
  * routes it as it is). Results are left in fields of the scanner.
  *
  * @example
  * ```ts
  * const scanner = new LineScanner('domain')
- * const line = '{"level":30,"time":1764000000000,"domain":"db","time":5,"msg":"query took 5 ms"}'
+ * const line = '{"level":30,"time":1764000000000,"domain":"db","level":"fatal","time":5,"msg":"query took 5 ms"}'
  * scanner.scan(line, 0, line.length) // true
+ * scanner.level // 30: pino's own, not the field
  * scanner.time // 1764000000000: pino's own, not the field
  * ```
  */
@@ -98,8 +101,6 @@ export class LineScanner {
   private backslashAt = -1
   private keyFrom = 0
   private keyAt = -1
-  /** The opening quote of a `"level"` found in the swept chunk (by the last line's search), or -1. */
-  private levelAt = -1
   /** Where the last {@link prefixValue} ended. */
   private at = 0
 
@@ -146,18 +147,11 @@ export class LineScanner {
 
   /** The fast path over `text[start, end)`: false when the line is not shaped as pino writes it (nothing decided). */
   private scanPinoLine(text: string, start: number, end: number): boolean {
-    if (!this.fast || end - start < 20) return false
-    // `{"level":`: where the previous line's search for a second `"level"` stopped at this one, only the brace and
-    // the colon are left to check.
-    if (
-      this.levelAt === start + 1
-        ? text.charCodeAt(start) !== OPEN_BRACE || text.charCodeAt(start + 8) !== COLON
-        : !matchesAt(text, start, PINO_PREFIX)
-    )
-      return false
+    if (!this.fast || end - start < 20 || !matchesAt(text, start, PINO_PREFIX)) return false
     let p = start + PINO_PREFIX.length
-    // "level": an integer as pino writes it, else a label or another number (kept out of line: optimized code
-    // that never needed it compiles without it, and sooner).
+    // "level", pino's own: an integer as pino writes it, else a label or another number (kept out of line:
+    // optimized code that never needed it compiles without it, and sooner). It is the line's first `level` key, so
+    // no later one (the app's field, a binding) can change it.
     let level: number | string | undefined = this.prefixInteger(text, p, end)
     if (this.at < 0) level = this.prefixValue(text, p, end)
     p = this.at
@@ -183,12 +177,9 @@ export class LineScanner {
       }
     } else {
       if (c !== COMMA) return false
-      // An escape could spell a relevant key: the walk decides. A second `level` (the last wins) is for the walk,
-      // as is one in a nested object or a string value. The search goes on to the next line's own `"level"`,
-      // which spares that line the check of its prefix. A later `time` needs no search: the first one counts.
+      // An escape could spell the domain key: the walk decides. A later `level` or `time` needs no search: the
+      // first one counts.
       if (this.nextBackslash(text, p) < end) return false
-      this.levelAt = quotedAt(text, 'level"', p)
-      if (this.levelAt < end) return false
       const key = this.nextKey(text, p)
       if (key < end) {
         const value = key + this.quotedKey.length + 1
@@ -219,11 +210,10 @@ export class LineScanner {
   }
 
   /**
-   * Starts a chunk for {@link scanNext}, whose first line starts at `from`: search results are kept across its
-   * lines. Once per chunk, apart from the per-line path: optimized code never meets a step it has no feedback for
-   * at a chunk boundary.
+   * Starts a chunk for {@link scanNext}: search results are kept across its lines. Once per chunk, apart from
+   * the per-line path: optimized code never meets a step it has no feedback for at a chunk boundary.
    */
-  beginChunk(text: string, from = 0): void {
+  beginChunk(text: string): void {
     if (text === this.swept) return
     this.swept = text
     this.keyFrom = 0
@@ -231,8 +221,6 @@ export class LineScanner {
     this.backslashFrom = 0
     const at = text.indexOf('\\')
     this.backslashAt = at < 0 ? NONE : at
-    // The level key of the first line (starting at `from`), as a previous line's search would have found it.
-    this.levelAt = quotedAt(text, 'level"', from - 1)
   }
 
   /** Index of the first backslash at or after `from`, or `NONE`. */
@@ -316,7 +304,8 @@ export class LineScanner {
     this.time = undefined
     this.domain = undefined
     this.domainSlot = MAX_DOMAIN_SLOTS
-    // The first `time` key decides, whatever its value; later ones are read as any other field.
+    // The first `level` and `time` keys decide, whatever their values; later ones are read as any other field.
+    let levelSeen = false
     let timeSeen = false
     let p = skipSpace(text, start, end)
     if (p >= end || text.charCodeAt(p) !== OPEN_BRACE) return false
@@ -330,7 +319,10 @@ export class LineScanner {
       if (keyEnd < 0) return false
       let field = this.fieldOf(text, keyStart, keyEnd)
       if (field < 0) return false
-      if (field === TIME) {
+      if (field === LEVEL) {
+        if (levelSeen) field = OTHER
+        levelSeen = true
+      } else if (field === TIME) {
         if (timeSeen) field = OTHER
         timeSeen = true
       }
