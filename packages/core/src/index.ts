@@ -52,13 +52,11 @@ export { closestName } from './closestName.js'
 export { pointLink } from './currentLink.js'
 export { flushOnExit, type SyncFlushable } from './exitFlush.js'
 export { formatFolderName, parseFolderName } from './folderNames.js'
+export { type FolderScan, type LaneFiles, scanFolder } from './folderScan.js'
 export {
-  type FolderScan,
   type GzipFolderOptions,
   type GzipFolderResult,
   gzipFolder,
-  type LaneFiles,
-  scanFolder,
 } from './gzipFolder.js'
 export {
   createIntervalClock,
