@@ -106,7 +106,7 @@ export {
   thrownMessage,
 } from './options.js'
 export { DEFAULT_MAX_HELD_SIZE, DEFAULT_MAX_OPEN_FILES, type ResolvedBounds } from './optionsBounds.js'
-export { openLogForReading } from './ownFiles.js'
+export { LogFolder, openLogForReading } from './ownFiles.js'
 export {
   foldersToDelete,
   type LaneTrim,

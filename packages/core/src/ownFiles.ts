@@ -8,7 +8,7 @@ import {
   openSync,
   type Stats,
 } from 'node:fs'
-import { lstat, open } from 'node:fs/promises'
+import { type FileHandle, lstat, open, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 // loglanes touches only what it made itself inside `dir`: regular files (one link, this user's) and real folders.
@@ -237,5 +237,88 @@ export async function lstatOrUndefined(path: string): Promise<Stats | undefined>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
+  }
+}
+
+/**
+ * A folder of log files open for reading (`loglanes tail`, `ls`): entered once by descriptor without following a
+ * link ({@link openFolder}), then listed, and its files looked at and opened, through that descriptor
+ * ({@link entryOf}). A folder renamed away and replaced by a link meanwhile shows nothing of where the link points:
+ * the reader goes on in the folder it entered, or sees {@link isStillAt} turn false. `dir` itself (`isDir`), the
+ * user's own path, may be a link.
+ *
+ * @example
+ * ```ts
+ * const folder = await LogFolder.open('logs/2026-11-20')
+ * try {
+ *   const names = (await folder.list()).filter((entry) => entry.isFile()).map((entry) => entry.name)
+ *   const handle = await folder.openLog('db.log') // never through a link, never a FIFO
+ * } finally {
+ *   await folder.close()
+ * }
+ * ```
+ */
+export class LogFolder {
+  private constructor(
+    /** The folder's own path, for messages and {@link isStillAt}. */
+    readonly path: string,
+    private readonly handle: FileHandle,
+    private readonly isDir: boolean,
+    private readonly identity: Stats,
+  ) {}
+
+  /** Opens the folder at `path`; refuses a link in its place (unless `isDir`) with a {@link foreignEntry} error. */
+  static async open(path: string, isDir = false): Promise<LogFolder> {
+    const handle = await openFolder(path, isDir)
+    try {
+      return new LogFolder(path, handle, isDir, await handle.stat())
+    } catch (error) {
+      await handle.close()
+      throw error
+    }
+  }
+
+  /** The path of an entry, for messages. */
+  pathOf(name: string): string {
+    return join(this.path, name)
+  }
+
+  /** The entries of the folder opened. */
+  list(): Promise<import('node:fs').Dirent[]> {
+    return this.named('', (entry) => readdir(entry, { withFileTypes: true }))
+  }
+
+  /** What `lstat` says is at `name` in the folder opened, or undefined when nothing is. */
+  lstat(name: string): Promise<Stats | undefined> {
+    return this.named(name, lstatOrUndefined)
+  }
+
+  /** Opens `name` of the folder opened as {@link openLogForReading} does. */
+  openLog(name: string): Promise<FileHandle> {
+    return this.named(name, openLogForReading)
+  }
+
+  /** Whether the folder's path still leads to the folder opened (not renamed away, removed or replaced). */
+  async isStillAt(): Promise<boolean> {
+    const now = await (this.isDir ? stat : lstat)(this.path).catch(() => undefined)
+    return now?.isDirectory() === true && now.ino === this.identity.ino && now.dev === this.identity.dev
+  }
+
+  close(): Promise<void> {
+    return this.handle.close()
+  }
+
+  /** Runs `use` on the entry's descriptor path; an error names the entry by its own path instead. */
+  private async named<T>(name: string, use: (entry: string) => Promise<T>): Promise<T> {
+    const entry = entryOf(this.handle.fd, this.path, name)
+    try {
+      return await use(entry)
+    } catch (error) {
+      const failure = error as NodeJS.ErrnoException
+      const path = this.pathOf(name)
+      if (failure.path === entry) failure.path = path
+      if (typeof failure.message === 'string') failure.message = failure.message.split(entry).join(path)
+      throw failure
+    }
   }
 }

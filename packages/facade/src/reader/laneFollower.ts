@@ -1,8 +1,17 @@
-import { type FileHandle, readdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { openLogForReading } from '@loglanes/core'
+import type { FileHandle } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { LogFolder } from '@loglanes/core'
 import { compareText, isIntervalFolderName, lanesOf } from './laneLayout.js'
-import { fileChunks, type PlainCursor, type ReadErrorHandler } from './laneReader.js'
+import {
+  fileChunks,
+  isSparse,
+  longLineWarning,
+  openLaneFile,
+  type PlainCursor,
+  type ReadErrorHandler,
+  type ReadWarningHandler,
+} from './laneReader.js'
 import { type LaneRecord, RecordAssembler } from './laneRecord.js'
 import { LineSplitter } from './lineSplitter.js'
 
@@ -28,12 +37,16 @@ export interface FollowedRecord {
 /** A folder followed from the start, with where its plain lane files were read up to. */
 export interface FollowedStart {
   readonly name: string
+  /** The folder as it was read (the follower takes it over and closes it). */
+  readonly folder: LogFolder
   readonly cursors: ReadonlyMap<string, PlainCursor>
 }
 
 interface FollowedGroup {
   readonly name: string
   readonly path: string
+  /** The folder entered by descriptor: its files are listed and opened through it, never through its path. */
+  folder: LogFolder | undefined
   /** By lane name. */
   readonly cursors: Map<string, PlainCursor>
   lastChange: number
@@ -49,6 +62,7 @@ export interface LaneFollowerOptions {
   /** The folders whose files were read up to their end at the start, to be followed from there. */
   readonly followed: readonly FollowedStart[]
   readonly onError: ReadErrorHandler
+  readonly onWarning: ReadWarningHandler
   /** Read only the times of JSON records (see {@link RecordAssembler}). */
   readonly timesOnly: boolean
   /** The clock, for tests. Default `Date.now`. */
@@ -60,6 +74,11 @@ export interface LaneFollowerOptions {
  * files since the last one, from byte offsets kept per file (a line still being written waits for its newline),
  * and picks up interval folders that appeared meanwhile (a rollover) from their first byte. So every line is read
  * once. A file replaced under its name (a new inode, or a shorter file) is read from its start.
+ *
+ * Each folder is entered once by descriptor, without following a link, and its files are listed and opened through
+ * it. When its path no longer leads to that folder (renamed away, replaced), it is entered again by the path,
+ * never through a link, and read from the start as the other folder it is; a link there is reported and the folder
+ * is no longer followed. {@link close} releases the folders.
  */
 export class LaneFollower {
   private readonly groups = new Map<string, FollowedGroup>()
@@ -75,7 +94,7 @@ export class LaneFollower {
     this.known = new Set(options.knownFolders)
     for (const name of this.known) if (compareText(name, this.newest) > 0) this.newest = name
     const start = this.now()
-    for (const { name, cursors } of options.followed) this.follow(name, start, cursors)
+    for (const { name, folder, cursors } of options.followed) this.follow(name, start, folder, cursors)
     if (!this.groups.has(ROOT)) this.follow(ROOT, start)
   }
 
@@ -110,18 +129,18 @@ export class LaneFollower {
     }
     for (const name of this.followedFolders()) {
       const group = this.groups.get(name)!
-      const groupEntries =
-        name === ROOT ? entries : await readdir(group.path, { withFileTypes: true }).catch(() => undefined)
-      if (groupEntries === undefined) {
-        // Removed (retention): nothing more can arrive there.
-        this.groups.delete(name)
+      const folder = await this.enter(group)
+      const groupEntries = folder === undefined ? undefined : await folder.list().catch(() => undefined)
+      if (folder === undefined || groupEntries === undefined) {
+        // Removed (retention), or a link in its place: nothing more can arrive there. `dir` is tried again.
+        if (name !== ROOT) await this.unfollow(name)
         continue
       }
       const listed = new Set<string>()
       for (const files of lanesOf(groupEntries, group.path)) {
         if (files.plain === undefined || (this.options.lanes && !this.options.lanes.has(files.lane))) continue
         listed.add(files.lane)
-        const read = await this.readPlain(group, files.lane, files.plain, records)
+        const read = await this.readPlain(group, folder, files.lane, files.plain, records)
         if (read.changed) group.lastChange = now
         if (read.more) more = true
       }
@@ -129,54 +148,99 @@ export class LaneFollower {
       // name appearing later is another one, even if it gets the same inode number back.
       for (const lane of group.cursors.keys()) if (!listed.has(lane)) group.cursors.delete(lane)
       if (name !== ROOT && name !== this.newest && now - group.lastChange > FOLDER_QUIET_MS)
-        this.groups.delete(name)
+        await this.unfollow(name)
     }
     return { records, more }
   }
 
-  private follow(name: string, now: number, cursors: ReadonlyMap<string, PlainCursor> = new Map()): void {
+  /** Releases the folders followed; {@link poll} is not called after. */
+  async close(): Promise<void> {
+    for (const name of this.followedFolders()) await this.unfollow(name)
+  }
+
+  private follow(
+    name: string,
+    now: number,
+    folder?: LogFolder,
+    cursors: ReadonlyMap<string, PlainCursor> = new Map(),
+  ): void {
     const path = name === ROOT ? this.options.dir : join(this.options.dir, name)
-    this.groups.set(name, { name, path, cursors: new Map(cursors), lastChange: now })
+    this.groups.set(name, { name, path, folder, cursors: new Map(cursors), lastChange: now })
+  }
+
+  private async unfollow(name: string): Promise<void> {
+    await this.groups.get(name)?.folder?.close()
+    this.groups.delete(name)
+  }
+
+  /**
+   * The group's folder: the one entered before while its path still leads to it, else the folder now at its path,
+   * entered without following a link (its files are then other files, read from their start); undefined when
+   * there is none (a link there is reported).
+   */
+  private async enter(group: FollowedGroup): Promise<LogFolder | undefined> {
+    if (group.folder !== undefined) {
+      if (await group.folder.isStillAt()) return group.folder
+      await group.folder.close()
+      group.folder = undefined
+      group.cursors.clear()
+    }
+    try {
+      group.folder = await LogFolder.open(group.path, group.name === ROOT)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.report(group.path, error as Error)
+      return undefined
+    }
+    this.failing.delete(group.path)
+    return group.folder
   }
 
   /** Reads the whole lines appended to one plain lane file since its cursor. */
   private async readPlain(
     group: FollowedGroup,
+    folder: LogFolder,
     lane: string,
     path: string,
     out: FollowedRecord[],
   ): Promise<{ changed: boolean; more: boolean }> {
     const unchanged = { changed: false, more: false }
-    const info = await stat(path).catch(() => undefined)
+    const name = basename(path)
+    const info = await folder.lstat(name).catch(() => undefined)
     if (info === undefined) {
       group.cursors.delete(lane)
       return unchanged
     }
     const known = group.cursors.get(lane)
-    // Unchanged since the last poll: no need to open it.
+    // Unchanged since the last poll (or a sparse file reported already): no need to open it.
     if (known !== undefined && known.ino === info.ino && known.offset === info.size) return unchanged
+    if (isSparse(info) && this.failing.has(path)) return unchanged
     let handle: FileHandle
     try {
-      handle = await openLogForReading(path)
+      handle = await openLaneFile(folder, name)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.report(path, error as Error)
       return unchanged
     }
-    const splitter = new LineSplitter()
-    const lines: string[] = []
     let cursor = known
+    let splitter: LineSplitter | undefined
+    const lines: string[] = []
     let more = false
     try {
       // The size and inode of the file opened, which may have replaced the one just looked at.
       const opened = await handle.stat()
       if (cursor === undefined || cursor.ino !== opened.ino || opened.size < cursor.offset) {
         const assembler = cursor?.assembler ?? new RecordAssembler(this.options.timesOnly)
-        cursor = { path, ino: opened.ino, offset: 0, assembler }
+        cursor = { path, ino: opened.ino, offset: 0, skipping: false, assembler }
         group.cursors.set(lane, cursor)
       }
-      for await (const chunk of fileChunks(handle, cursor.offset, opened.size)) {
+      const start = cursor.offset
+      // Inside a line found too long by an earlier poll: skip on to its newline.
+      splitter = new LineSplitter((offset) => this.options.onWarning(path, longLineWarning(start + offset)), {
+        skipping: cursor.skipping,
+      })
+      for await (const chunk of fileChunks(handle, start, opened.size)) {
         splitter.push(chunk, lines)
-        // Stop at a line end past the limit; a single longer line is still read whole.
+        // Stop at a line end past the limit; a single longer line is read whole (up to the cap, then skipped).
         if (splitter.consumed >= READ_LIMIT_BYTES) {
           more = true
           break
@@ -188,8 +252,9 @@ export class LaneFollower {
     } finally {
       await handle.close()
     }
-    if (cursor === undefined) return unchanged
+    if (cursor === undefined || splitter === undefined) return unchanged
     cursor.offset += splitter.consumed
+    cursor.skipping = splitter.skipping
     const records: LaneRecord[] = []
     for (const line of lines) cursor.assembler.push(line, records)
     // A text record's stack is written with it: what arrived is complete.

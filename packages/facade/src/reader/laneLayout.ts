@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { LANE_NAME_PATTERN } from '@loglanes/core'
+import { LANE_NAME_PATTERN, LogFolder } from '@loglanes/core'
 
 // Interval folder names: `YYYY-MM-DD` (24h) or `YYYY-MM-DD__HH-MM`; zero-padded, so they sort by time as text.
 const FOLDER_NAME = /^\d{4}-\d{2}-\d{2}(?:__\d{2}-\d{2})?$/
@@ -21,6 +21,8 @@ export interface LaneGroup {
   /** The folder name, or `'.'` for lane files directly in `dir`. */
   readonly name: string
   readonly path: string
+  /** The folder is `dir` itself: the user's own path, which may be a link (an interval folder never is). */
+  readonly isDir: boolean
   /** Lanes sorted by name. */
   readonly lanes: readonly LaneFileSet[]
 }
@@ -74,18 +76,36 @@ export async function scanLaneGroups(dir: string, { keepEmpty = false } = {}): P
   const entries = await readdir(dir, { withFileTypes: true })
   const groups: LaneGroup[] = []
   const rootLanes = lanesOf(entries, dir)
-  if (rootLanes.length > 0) groups.push({ name: '.', path: dir, lanes: rootLanes })
+  if (rootLanes.length > 0) groups.push({ name: '.', path: dir, isDir: true, lanes: rootLanes })
   const folders = entries
     .filter((entry) => entry.isDirectory() && isIntervalFolderName(entry.name))
     .map((entry) => entry.name)
     .sort(compareText)
   for (const name of folders) {
     const path = join(dir, name)
-    // A folder removed meanwhile (retention) simply has no lanes.
-    const lanes = lanesOf(await readdir(path, { withFileTypes: true }).catch(() => []), path)
-    if (lanes.length > 0 || keepEmpty) groups.push({ name, path, lanes })
+    // A folder removed meanwhile (retention), or replaced by a link (never followed), simply has no lanes.
+    const lanes = lanesOf(await listFolder(path).catch(() => []), path)
+    if (lanes.length > 0 || keepEmpty) groups.push({ name, path, isDir: false, lanes })
   }
   return groups
+}
+
+/** The entries of the interval folder at `path`, listed by descriptor (see {@link openGroupFolder}). */
+async function listFolder(path: string): Promise<Dirent[]> {
+  const folder = await LogFolder.open(path)
+  try {
+    return await folder.list()
+  } finally {
+    await folder.close()
+  }
+}
+
+/**
+ * Opens a group's folder to read its files: an interval folder never through a link (a folder renamed away and
+ * replaced by a link to another place since the scan is refused), `dir` itself as the user gave it.
+ */
+export function openGroupFolder(group: LaneGroup): Promise<LogFolder> {
+  return LogFolder.open(group.path, group.isDir)
 }
 
 /** Every lane name found in `groups`, sorted. */

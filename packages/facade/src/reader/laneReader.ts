@@ -1,12 +1,16 @@
+import type { Stats } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
+import { basename } from 'node:path'
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
-import { openLogForReading } from '@loglanes/core'
+import type { LogFolder } from '@loglanes/core'
 import type { LaneFileSet } from './laneLayout.js'
 import { type LaneRecord, RecordAssembler } from './laneRecord.js'
-import { LineSplitter } from './lineSplitter.js'
+import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js'
 
 const CHUNK_BYTES = 64 * 1024
+/** Files up to this size are never taken for sparse (a small file may sit in one block, or inline). */
+const SPARSE_MIN_BYTES = 1024 * 1024
 
 /**
  * Where reading a plain lane file stopped: the file (by inode, as another file may replace it under its name) and
@@ -16,6 +20,8 @@ export interface PlainCursor {
   readonly path: string
   readonly ino: number
   offset: number
+  /** Whether `offset` is inside a line longer than {@link MAX_LINE_BYTES}, skipped up to its newline. */
+  skipping: boolean
   /** Goes on with the file: it keeps the last record's time for untimed records that follow. */
   readonly assembler: RecordAssembler
 }
@@ -30,10 +36,51 @@ export interface LaneReaderOptions {
   /** Read only the times of JSON records (see {@link RecordAssembler}). */
   readonly timesOnly: boolean
   readonly onError: ReadErrorHandler
+  /** Says what was skipped in a file that was read (a line longer than {@link MAX_LINE_BYTES}). */
+  readonly onWarning: ReadWarningHandler
 }
 
 /** Reports a file that could not be read; the other files go on. */
 export type ReadErrorHandler = (path: string, error: Error) => void
+/** Reports what was skipped in a file: `message` follows the file's path. */
+export type ReadWarningHandler = (path: string, message: string) => void
+
+/** The warning for a line skipped as longer than the cap, at `offset` (bytes from the file's start). */
+export function longLineWarning(offset: number, decompressed = false): string {
+  return `skipped a line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB at byte ${offset}${decompressed ? ' of the decompressed text' : ''}`
+}
+
+/**
+ * Whether a file has holes: over 1 MiB with less than half of it on disk. loglanes writes every byte of a lane
+ * file, so a sparse one was planted (`truncate -s 1T` costs no disk): reading its zeros would take hours.
+ */
+export function isSparse(stats: Stats): boolean {
+  return stats.size > SPARSE_MIN_BYTES && stats.blocks * 512 < stats.size / 2
+}
+
+/**
+ * Opens the lane file `name` of `folder` for reading (never through a link, never a FIFO, only a regular file;
+ * see {@link LogFolder.openLog}), refusing a sparse file ({@link isSparse}) with an error saying so.
+ */
+export async function openLaneFile(folder: LogFolder, name: string): Promise<FileHandle> {
+  const handle = await folder.openLog(name)
+  let stats: Stats
+  try {
+    stats = await handle.stat()
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
+  if (!isSparse(stats)) return handle
+  await handle.close()
+  const onDisk = stats.blocks * 512
+  throw Object.assign(
+    new Error(
+      `a sparse file of ${stats.size} bytes with ${onDisk} on disk is there, not a lane file loglanes wrote (skipped)`,
+    ),
+    { code: 'ESPARSE', path: folder.pathOf(name) },
+  )
+}
 
 /**
  * Reads `handle` from `start` in fresh buffers (never reused: a {@link LineSplitter} keeps pieces of them) until
@@ -52,11 +99,11 @@ export async function* fileChunks(handle: FileHandle, start: number, end = Numbe
 }
 
 /**
- * The decompressed bytes of a gzip file; concatenated gzip members are read one after the other. The file is
- * opened as every log file is ({@link openLogForReading}): never through a link, never a FIFO.
+ * The decompressed bytes of the gzip file `name` of `folder`; concatenated gzip members are read one after the
+ * other. The file is opened as every lane file is ({@link openLaneFile}).
  */
-export async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
-  const handle = await openLogForReading(path)
+export async function* gunzipChunks(folder: LogFolder, name: string): AsyncGenerator<Buffer> {
+  const handle = await openLaneFile(folder, name)
   const source = Readable.from(fileChunks(handle, 0))
   const gunzip = createGunzip()
   source.on('error', (error) => gunzip.destroy(error))
@@ -83,31 +130,39 @@ export class LaneReader {
   /** Where the plain file was left, once {@link batches} is done; undefined when there was none. */
   plainCursor: PlainCursor | undefined
 
+  /**
+   * @param folder the folder of `files`, open: the files are opened through it by name, so a folder replaced by a
+   *   link meanwhile is never read through.
+   */
   constructor(
     readonly files: LaneFileSet,
+    private readonly folder: LogFolder,
     private readonly options: LaneReaderOptions,
   ) {}
 
   /** The lane's records in file order, a batch per chunk read. */
   async *batches(): AsyncGenerator<LaneRecord[]> {
     const assembler = new RecordAssembler(this.options.timesOnly)
-    if (this.files.archive !== undefined) {
-      yield* this.read(this.files.archive, gunzipChunks(this.files.archive), assembler, false)
+    const archive = this.files.archive
+    if (archive !== undefined) {
+      const splitter = this.splitter(archive, true)
+      yield* this.read(archive, gunzipChunks(this.folder, basename(archive)), assembler, false, splitter)
     }
     const plain = this.files.plain
     if (plain === undefined) return
     let handle: FileHandle
     try {
-      handle = await openLogForReading(plain)
+      handle = await openLaneFile(this.folder, basename(plain))
     } catch (error) {
       if (!isMissing(error)) this.options.onError(plain, error as Error)
       return
     }
     try {
       const { ino } = await handle.stat()
-      const splitter = new LineSplitter()
+      const splitter = this.splitter(plain, false)
       yield* this.read(plain, fileChunks(handle, 0), assembler, this.options.holdPartial, splitter)
-      this.plainCursor = { path: plain, ino, offset: splitter.consumed, assembler }
+      const { consumed: offset, skipping } = splitter
+      this.plainCursor = { path: plain, ino, offset, skipping, assembler }
     } catch (error) {
       this.options.onError(plain, error as Error)
     } finally {
@@ -115,12 +170,17 @@ export class LaneReader {
     }
   }
 
+  /** A splitter that warns of each line skipped as too long in `path`. */
+  private splitter(path: string, decompressed: boolean): LineSplitter {
+    return new LineSplitter((offset) => this.options.onWarning(path, longLineWarning(offset, decompressed)))
+  }
+
   private async *read(
     path: string,
     chunks: AsyncIterable<Buffer>,
     assembler: RecordAssembler,
     holdPartial: boolean,
-    splitter = new LineSplitter(),
+    splitter: LineSplitter,
   ): AsyncGenerator<LaneRecord[]> {
     const lines: string[] = []
     try {

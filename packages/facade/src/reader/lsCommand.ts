@@ -1,9 +1,9 @@
 import { readdir, readlink, stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { openLogForReading } from '@loglanes/core'
+import { basename, join } from 'node:path'
+import type { LogFolder } from '@loglanes/core'
 import { type CommandIo, isLogDirectory, processIo } from './commandIo.js'
-import { compareText, scanLaneGroups } from './laneLayout.js'
-import { fileChunks, gunzipChunks } from './laneReader.js'
+import { compareText, type LaneGroup, openGroupFolder, scanLaneGroups } from './laneLayout.js'
+import { fileChunks, gunzipChunks, openLaneFile } from './laneReader.js'
 
 const NEWLINE = 0x0a
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB']
@@ -44,9 +44,10 @@ export async function countLines(chunks: AsyncIterable<Buffer>): Promise<number>
   return last === NEWLINE ? lines : lines + 1
 }
 
-async function linesOf(path: string, archive: boolean): Promise<number> {
-  if (archive) return countLines(gunzipChunks(path))
-  const handle = await openLogForReading(path)
+/** The lines of the lane file `name` of `folder`, opened as tail opens it ({@link openLaneFile}). */
+async function linesOf(folder: LogFolder, name: string, archive: boolean): Promise<number> {
+  if (archive) return countLines(gunzipChunks(folder, name))
+  const handle = await openLaneFile(folder, name)
   try {
     return await countLines(fileChunks(handle, 0))
   } finally {
@@ -67,6 +68,48 @@ async function folderLinks(dir: string): Promise<[string, string][]> {
     if (isFolder) links.push([entry.name, await readlink(path)])
   }
   return links.sort((a, b) => compareText(a[0], b[0]))
+}
+
+/**
+ * Adds a row for each lane file of `group`, looked at and read through its folder entered by descriptor (a folder
+ * replaced by a link since the scan is never read through). False when a file or the folder could not be read.
+ */
+async function listGroup(group: LaneGroup, rows: LaneFileRow[], io: CommandIo): Promise<boolean> {
+  let folder: LogFolder
+  try {
+    folder = await openGroupFolder(group)
+  } catch (error) {
+    // Removed meanwhile (retention): not listed.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true
+    io.stderr.write(`loglanes: cannot read ${group.path}: ${(error as Error).message}\n`)
+    return false
+  }
+  let readAll = true
+  try {
+    for (const files of group.lanes) {
+      for (const [path, archive] of [
+        [files.archive, true],
+        [files.plain, false],
+      ] as const) {
+        if (path === undefined) continue
+        const name = basename(path)
+        const size = (await folder.lstat(name).catch(() => undefined))?.size
+        // Gone meanwhile (compressed, or removed by retention): not listed.
+        if (size === undefined) continue
+        try {
+          rows.push({ folder: group.name, file: name, size, lines: await linesOf(folder, name, archive) })
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
+          readAll = false
+          io.stderr.write(`loglanes: cannot read ${path}: ${(error as Error).message}\n`)
+          rows.push({ folder: group.name, file: name, size, lines: undefined })
+        }
+      }
+    }
+  } finally {
+    await folder.close()
+  }
+  return readAll
 }
 
 /** `1 file`, `2 files`. */
@@ -109,33 +152,7 @@ export async function listLanes(dir: string, io: CommandIo = processIo()): Promi
   const rows: LaneFileRow[] = []
   for (const group of groups) {
     if (group.lanes.length === 0) rows.push({ folder: group.name, file: '(empty)', size: 0, lines: 0 })
-    for (const files of group.lanes) {
-      for (const [path, archive] of [
-        [files.archive, true],
-        [files.plain, false],
-      ] as const) {
-        if (path === undefined) continue
-        try {
-          const { size } = await stat(path)
-          rows.push({
-            folder: group.name,
-            file: path.slice(group.path.length + 1),
-            size,
-            lines: await linesOf(path, archive),
-          })
-        } catch (error) {
-          // Gone meanwhile (compressed, or removed by retention): not listed.
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
-          failed = true
-          io.stderr.write(`loglanes: cannot read ${path}: ${(error as Error).message}\n`)
-          const size = await stat(path).then(
-            (info) => info.size,
-            () => 0,
-          )
-          rows.push({ folder: group.name, file: path.slice(group.path.length + 1), size, lines: undefined })
-        }
-      }
-    }
+    else if (!(await listGroup(group, rows, io))) failed = true
   }
   if (rows.length === 0) {
     io.stdout.write(`no lane files in ${dir}\n`)

@@ -31,6 +31,8 @@ export class RecordPrinter {
   private readonly cutoff: number
   private readonly levels: ReadonlySet<string> | undefined
   private readonly wakers = new Set<() => void>()
+  /** The error lines written, each once. */
+  private readonly reported = new Set<string>()
 
   constructor(
     private readonly io: CommandIo,
@@ -73,10 +75,21 @@ export class RecordPrinter {
     return this.sink.flush()
   }
 
-  /** Reports a file that could not be read (the others go on), once per occurrence. */
+  /** Says what was skipped in a file that was read (the exit code stays 0). */
+  readonly reportWarning = (path: string, message: string): void => {
+    this.io.stderr.write(`loglanes: ${path}: ${message}\n`)
+  }
+
+  /**
+   * Reports a file that could not be read (the others go on), once per file and cause: a followed folder's file
+   * that its first reading reported (a sparse file) is not reported again by the polls.
+   */
   readonly reportError = (path: string, error: Error): void => {
     this.failed = true
-    this.io.stderr.write(`loglanes: cannot read ${path}: ${error.message}\n`)
+    const line = `loglanes: cannot read ${path}: ${error.message}\n`
+    if (this.reported.has(line)) return
+    this.reported.add(line)
+    this.io.stderr.write(line)
   }
 
   /** Stops printing (a signal): {@link print} throws from now on, and a {@link pause} ends at once. */

@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises'
-import { closestName } from '@loglanes/core'
+import { basename } from 'node:path'
+import { closestName, type LogFolder } from '@loglanes/core'
 import { type CommandIo, isLogDirectory, processIo } from './commandIo.js'
 import { type FollowedRecord, type FollowedStart, LaneFollower } from './laneFollower.js'
-import { type LaneFileSet, type LaneGroup, laneNames, scanLaneGroups } from './laneLayout.js'
+import { type LaneFileSet, type LaneGroup, laneNames, openGroupFolder, scanLaneGroups } from './laneLayout.js'
 import { LaneReader, type LaneReaderOptions, type PlainCursor } from './laneReader.js'
 import { RecordDedupe } from './recordDedupe.js'
 import { mergeByTime } from './recordMerge.js'
@@ -49,12 +49,12 @@ export function unknownLanesMessage(
   return `${subject} yet (lanes: ${lanes}); waiting for ${names.length > 1 ? 'them' : 'it'}`
 }
 
-async function lastModified(files: LaneFileSet): Promise<number> {
+async function lastModified(folder: LogFolder, files: LaneFileSet): Promise<number> {
   let newest = Number.NEGATIVE_INFINITY
   for (const path of [files.archive, files.plain]) {
     if (path === undefined) continue
     // Unknown is as good as new: the file is read.
-    const info = await stat(path).catch(() => undefined)
+    const info = await folder.lstat(basename(path)).catch(() => undefined)
     newest = Math.max(newest, info?.mtimeMs ?? Number.POSITIVE_INFINITY)
   }
   return newest
@@ -91,6 +91,7 @@ export async function tailLanes(options: TailOptions, io: CommandIo = processIo(
   }
 
   const printer = new RecordPrinter(io, options)
+  let follower: LaneFollower | undefined
   if (options.follow) {
     process.once('SIGINT', printer.stop)
     process.once('SIGTERM', printer.stop)
@@ -101,12 +102,13 @@ export async function tailLanes(options: TailOptions, io: CommandIo = processIo(
     const followed = new Set(options.follow ? ['.', ...folders.slice(-2)] : [])
     const starts = await printGroups(groups, followed, chosen, printer, timesOnly(options))
     if (options.follow) {
-      const follower = new LaneFollower({
+      follower = new LaneFollower({
         dir,
         lanes: chosen,
         knownFolders: folders,
         followed: starts,
         onError: printer.reportError,
+        onWarning: printer.reportWarning,
         timesOnly: timesOnly(options),
       })
       await followLanes(follower, starts, printer, options.pollMs ?? DEFAULT_POLL_MS)
@@ -116,6 +118,7 @@ export async function tailLanes(options: TailOptions, io: CommandIo = processIo(
   } finally {
     process.off('SIGINT', printer.stop)
     process.off('SIGTERM', printer.stop)
+    await follower?.close()
   }
   await printer.flush()
   return printer.failed ? 1 : 0
@@ -143,24 +146,58 @@ async function printGroups(
   timesOnly: boolean,
 ): Promise<StartOfFollowing[]> {
   const starts: StartOfFollowing[] = []
-  for (const group of groups) {
-    const isFollowed = followed.has(group.name)
-    const { readers, dedupe } = await openGroup(group, chosen, printer.since, {
-      holdPartial: isFollowed,
-      timesOnly,
-      onError: printer.reportError,
-    })
-    await mergeByTime(
-      readers.map((reader) => reader.batches()),
-      (record, source) => printer.print(record, readers[source]!.files.lane, dedupe),
-    )
-    if (isFollowed) {
-      const cursors = new Map<string, PlainCursor>()
-      for (const reader of readers) if (reader.plainCursor) cursors.set(reader.files.lane, reader.plainCursor)
-      starts.push({ name: group.name, cursors, dedupe })
-    }
+  try {
+    await printEach(groups, followed, chosen, printer, timesOnly, starts)
+  } catch (error) {
+    for (const start of starts) await start.folder.close()
+    throw error
   }
   return starts
+}
+
+/** {@link printGroups}, adding to `starts` as it goes (whose folders it closes when stopped). */
+async function printEach(
+  groups: readonly LaneGroup[],
+  followed: ReadonlySet<string>,
+  chosen: ReadonlySet<string> | undefined,
+  printer: RecordPrinter,
+  timesOnly: boolean,
+  starts: StartOfFollowing[],
+): Promise<void> {
+  for (const group of groups) {
+    const isFollowed = followed.has(group.name)
+    let folder: LogFolder
+    try {
+      folder = await openGroupFolder(group)
+    } catch (error) {
+      // Removed meanwhile (retention): nothing to read. A link in its place is never followed.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') printer.reportError(group.path, error as Error)
+      continue
+    }
+    let handedOn = false
+    try {
+      const { readers, dedupe } = await openGroup(group, folder, chosen, printer.since, {
+        holdPartial: isFollowed,
+        timesOnly,
+        onError: printer.reportError,
+        onWarning: printer.reportWarning,
+      })
+      await mergeByTime(
+        readers.map((reader) => reader.batches()),
+        (record, source) => printer.print(record, readers[source]!.files.lane, dedupe),
+      )
+      if (isFollowed) {
+        const cursors = new Map<string, PlainCursor>()
+        for (const reader of readers)
+          if (reader.plainCursor) cursors.set(reader.files.lane, reader.plainCursor)
+        // Following goes on in the very folder read here.
+        starts.push({ name: group.name, folder, cursors, dedupe })
+        handedOn = true
+      }
+    } finally {
+      if (!handedOn) await folder.close()
+    }
+  }
 }
 
 /** Polls `follower` and prints what it finds until the printer is stopped (a signal) or its output closes. */
@@ -220,6 +257,7 @@ function heldBack(
 /** The readers of a folder's chosen lanes, and the dedupe its merge needs (none for a single lane read once). */
 async function openGroup(
   group: LaneGroup,
+  folder: LogFolder,
   chosen: ReadonlySet<string> | undefined,
   cutoff: number,
   options: LaneReaderOptions,
@@ -230,8 +268,9 @@ async function openGroup(
   for (const files of group.lanes) {
     if (chosen !== undefined && !chosen.has(files.lane)) continue
     // A file last written before the cutoff holds no record after it (a record is written after its time).
-    if (!followed && cutoff > Number.NEGATIVE_INFINITY && (await lastModified(files)) < cutoff) continue
-    readers.push(new LaneReader(files, options))
+    if (!followed && cutoff > Number.NEGATIVE_INFINITY && (await lastModified(folder, files)) < cutoff)
+      continue
+    readers.push(new LaneReader(files, folder, options))
   }
   const dedupe = readers.length > 1 || followed ? new RecordDedupe() : undefined
   return { readers, dedupe }
