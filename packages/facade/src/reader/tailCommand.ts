@@ -155,7 +155,7 @@ async function printGroups(
   return starts
 }
 
-/** {@link printGroups}, adding to `starts` as it goes (whose folders it closes when stopped). */
+/** The loop of {@link printGroups}: adds each followed folder, still open, to `starts` as it goes. */
 async function printEach(
   groups: readonly LaneGroup[],
   followed: ReadonlySet<string>,
