@@ -5,7 +5,6 @@ import { LogFolder } from '@loglanes/core'
 import { compareText, isIntervalFolderName, lanesOf } from './laneLayout.js'
 import {
   fileChunks,
-  isSparse,
   longLineWarning,
   openLaneFile,
   type PlainCursor,
@@ -211,9 +210,9 @@ export class LaneFollower {
       return unchanged
     }
     const known = group.cursors.get(lane)
-    // Unchanged since the last poll (or a sparse file reported already): no need to open it.
+    // Unchanged since the last poll: no need to open it. (A file that stopped at a NUL byte is read again from
+    // its cursor on each poll, one chunk: its report is not repeated.)
     if (known !== undefined && known.ino === info.ino && known.offset === info.size) return unchanged
-    if (isSparse(info) && this.failing.has(path)) return unchanged
     let handle: FileHandle
     try {
       handle = await openLaneFile(folder, name)

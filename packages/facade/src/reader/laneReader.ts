@@ -1,4 +1,3 @@
-import type { Stats } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Readable } from 'node:stream'
@@ -9,8 +8,6 @@ import { type LaneRecord, RecordAssembler } from './laneRecord.js'
 import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js'
 
 const CHUNK_BYTES = 64 * 1024
-/** Files up to this size are never taken for sparse (a small file may sit in one block, or inline). */
-const SPARSE_MIN_BYTES = 1024 * 1024
 
 /**
  * Where reading a plain lane file stopped: the file (by inode, as another file may replace it under its name) and
@@ -51,48 +48,50 @@ export function longLineWarning(offset: number, decompressed = false): string {
 }
 
 /**
- * Whether a file has holes: over 1 MiB with less than half of it on disk. loglanes writes every byte of a lane
- * file, so a sparse one was planted (`truncate -s 1T` costs no disk): reading its zeros would take hours.
+ * Opens the lane file `name` of `folder` for reading: never through a link, never a FIFO, only a regular file (see
+ * {@link LogFolder.openLog}).
  */
-export function isSparse(stats: Stats): boolean {
-  return stats.size > SPARSE_MIN_BYTES && stats.blocks * 512 < stats.size / 2
+export function openLaneFile(folder: LogFolder, name: string): Promise<FileHandle> {
+  return folder.openLog(name)
 }
 
 /**
- * Opens the lane file `name` of `folder` for reading (never through a link, never a FIFO, only a regular file;
- * see {@link LogFolder.openLog}), refusing a sparse file ({@link isSparse}) with an error saying so.
+ * The error that ends the reading of a file at a NUL byte. loglanes never writes one (JSON and the text format
+ * escape control characters), so a NUL is a hole of a sparse file someone planted (`truncate -s 1T` costs no disk,
+ * and reading its zeros would take hours), or binary data: the rest of the file is skipped, reported once.
  */
-export async function openLaneFile(folder: LogFolder, name: string): Promise<FileHandle> {
-  const handle = await folder.openLog(name)
-  let stats: Stats
-  try {
-    stats = await handle.stat()
-  } catch (error) {
-    await handle.close()
-    throw error
-  }
-  if (!isSparse(stats)) return handle
-  await handle.close()
-  const onDisk = stats.blocks * 512
-  throw Object.assign(
+function nulError(offset: number, decompressed: boolean): NodeJS.ErrnoException {
+  const where = `byte ${offset}${decompressed ? ' of the decompressed text' : ''}`
+  return Object.assign(
     new Error(
-      `a sparse file of ${stats.size} bytes with ${onDisk} on disk is there, not a lane file loglanes wrote (skipped)`,
+      `a NUL byte at ${where}: not text loglanes wrote (a hole, or binary data); the rest is skipped`,
     ),
-    { code: 'ESPARSE', path: folder.pathOf(name) },
+    { code: 'EBINARY' },
   )
 }
 
 /**
  * Reads `handle` from `start` in fresh buffers (never reused: a {@link LineSplitter} keeps pieces of them) until
- * `end` or the end of the file, whichever comes first.
+ * `end` or the end of the file, whichever comes first. A `text` file (not an archive) ends at a NUL byte: what
+ * comes before it is given, then the error saying where.
  */
-export async function* fileChunks(handle: FileHandle, start: number, end = Number.POSITIVE_INFINITY) {
+export async function* fileChunks(
+  handle: FileHandle,
+  start: number,
+  end = Number.POSITIVE_INFINITY,
+  text = true,
+) {
   let position = start
   while (position < end) {
     const length = Math.min(CHUNK_BYTES, end - position)
     const buffer = Buffer.allocUnsafe(length)
     const { bytesRead } = await handle.read(buffer, 0, length, position)
     if (bytesRead === 0) return
+    const nul = text ? buffer.subarray(0, bytesRead).indexOf(0) : -1
+    if (nul !== -1) {
+      if (nul > 0) yield buffer.subarray(0, nul)
+      throw nulError(position + nul, false)
+    }
     position += bytesRead
     yield buffer.subarray(0, bytesRead)
   }
@@ -104,12 +103,23 @@ export async function* fileChunks(handle: FileHandle, start: number, end = Numbe
  */
 export async function* gunzipChunks(folder: LogFolder, name: string): AsyncGenerator<Buffer> {
   const handle = await openLaneFile(folder, name)
-  const source = Readable.from(fileChunks(handle, 0))
+  const source = Readable.from(fileChunks(handle, 0, Number.POSITIVE_INFINITY, false))
   const gunzip = createGunzip()
   source.on('error', (error) => gunzip.destroy(error))
   source.pipe(gunzip)
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer
+    // A gzip bomb of zeros ends at its first NUL, as a plain file's hole does.
+    let position = 0
+    for await (const chunk of gunzip) {
+      const bytes = chunk as Buffer
+      const nul = bytes.indexOf(0)
+      if (nul !== -1) {
+        if (nul > 0) yield bytes.subarray(0, nul)
+        throw nulError(position + nul, true)
+      }
+      position += bytes.length
+      yield bytes
+    }
   } finally {
     source.destroy()
     gunzip.destroy()
