@@ -14,6 +14,9 @@ const LF = 10
 const ZERO = 48
 const NINE = 57
 const MINUS = 45
+const LOWER_E = 101
+const LOWER_L = 108
+const LOWER_V = 118
 
 /** Which top-level field a key is. */
 const OTHER = 0
@@ -147,7 +150,7 @@ export class LineScanner {
 
   /** The fast path over `text[start, end)`: false when the line is not shaped as pino writes it (nothing decided). */
   private scanPinoLine(text: string, start: number, end: number): boolean {
-    if (!this.fast || end - start < 20 || !matchesAt(text, start, PINO_PREFIX)) return false
+    if (!this.fast || end - start < 20 || !startsLikePino(text, start)) return false
     let p = start + PINO_PREFIX.length
     // "level", pino's own: an integer as pino writes it, else a label or another number (kept out of line:
     // optimized code that never needed it compiles without it, and sooner). It is the line's first `level` key, so
@@ -418,6 +421,24 @@ function quotedAt(text: string, tail: string, from: number): number {
   let at = text.indexOf(tail, from + 1)
   while (at >= 0 && text.charCodeAt(at - 1) !== QUOTE) at = text.indexOf(tail, at + 1)
   return at < 0 ? NONE : at - 1
+}
+
+/**
+ * Whether `text` holds {@link PINO_PREFIX}, `{"level":`, at `p`. Unrolled: it runs once per line, and takes about
+ * 190 fewer instructions per line than {@link matchesAt}'s loop over the word (callgrind, the W1 lines).
+ */
+function startsLikePino(text: string, p: number): boolean {
+  return (
+    text.charCodeAt(p) === OPEN_BRACE &&
+    text.charCodeAt(p + 1) === QUOTE &&
+    text.charCodeAt(p + 2) === LOWER_L &&
+    text.charCodeAt(p + 3) === LOWER_E &&
+    text.charCodeAt(p + 4) === LOWER_V &&
+    text.charCodeAt(p + 5) === LOWER_E &&
+    text.charCodeAt(p + 6) === LOWER_L &&
+    text.charCodeAt(p + 7) === QUOTE &&
+    text.charCodeAt(p + 8) === COLON
+  )
 }
 
 /** `text.startsWith(word, p)` as a loop: for the short words here, cheaper than the call. */
