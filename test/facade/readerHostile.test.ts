@@ -110,11 +110,11 @@ async function cliWithPeak(
   return { ...result, stderr: result.stderr.slice(0, match!.index), peakMiB: Number(match![1]) / 1024 }
 }
 
-const NUL_AT_0 = 'a NUL byte at byte 0: not text loglanes wrote (a hole, or binary data); the rest is skipped'
+const NUL_AT_0 = 'NUL bytes at byte 0: not text loglanes wrote (a hole, or binary data); the rest is skipped'
 
 /**
  * A folder with a lane of two records and, beside it, `evil.log`: 1 GiB of holes (no disk used). Reading stops at
- * its first NUL byte, which loglanes never writes (a compressing file system makes a real file look sparse too, so
+ * its first run of NUL bytes, which loglanes never writes (a compressing file system makes a real file look sparse too, so
  * the blocks it uses cannot tell).
  */
 function sparseFolder(): { dir: string; evil: string } {
@@ -166,7 +166,7 @@ describe('loglanes tail and ls against a hostile writer of the log folder', () =
     expect([code, signal]).toEqual([1, null])
   })
 
-  it('tail and ls stop at the first NUL of a sparse 1 GiB lane file: well under 10 s and 200 MiB, one line on stderr', async () => {
+  it('tail and ls stop at the first NULs of a sparse 1 GiB lane file: well under 10 s and 200 MiB, one line on stderr', async () => {
     const { dir, evil } = sparseFolder()
     const skipped = `loglanes: cannot read ${evil}: ${NUL_AT_0}\n`
     for (const args of [
@@ -193,7 +193,7 @@ describe('loglanes tail and ls against a hostile writer of the log folder', () =
     }
   })
 
-  it('tail --follow stops at the first NUL of a sparse file planted while it runs, saying so once, and goes on with the real lane', async () => {
+  it('tail --follow stops at the first NULs of a sparse file planted while it runs, saying so once, and goes on with the real lane', async () => {
     const { dir, evil } = sparseFolder()
     const late = join(dir, FOLDER, 'late.log')
     const tail = follow([dir, '--json'])

@@ -8,6 +8,12 @@ import { type LaneRecord, RecordAssembler } from './laneRecord.js'
 import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js'
 
 const CHUNK_BYTES = 64 * 1024
+/**
+ * A run of NUL bytes this long ends the reading of a file: loglanes never writes one (it escapes control
+ * characters), a hole of a sparse file is thousands long, and a stray NUL some other writer put in a line is
+ * printed, escaped, as any other control character.
+ */
+const NUL_RUN = Buffer.alloc(64)
 
 /**
  * Where reading a plain lane file stopped: the file (by inode, as another file may replace it under its name) and
@@ -56,24 +62,22 @@ export function openLaneFile(folder: LogFolder, name: string): Promise<FileHandl
 }
 
 /**
- * The error that ends the reading of a file at a NUL byte. loglanes never writes one (JSON and the text format
- * escape control characters), so a NUL is a hole of a sparse file someone planted (`truncate -s 1T` costs no disk,
- * and reading its zeros would take hours), or binary data: the rest of the file is skipped, reported once.
+ * The error that ends the reading of a file at a run of NUL bytes ({@link NUL_RUN}): a hole of a sparse file
+ * someone planted (`truncate -s 1T` costs no disk, and reading its zeros would take hours), or binary data. The
+ * rest of the file is skipped, reported once.
  */
 function nulError(offset: number, decompressed: boolean): NodeJS.ErrnoException {
   const where = `byte ${offset}${decompressed ? ' of the decompressed text' : ''}`
   return Object.assign(
-    new Error(
-      `a NUL byte at ${where}: not text loglanes wrote (a hole, or binary data); the rest is skipped`,
-    ),
+    new Error(`NUL bytes at ${where}: not text loglanes wrote (a hole, or binary data); the rest is skipped`),
     { code: 'EBINARY' },
   )
 }
 
 /**
  * Reads `handle` from `start` in fresh buffers (never reused: a {@link LineSplitter} keeps pieces of them) until
- * `end` or the end of the file, whichever comes first. A `text` file (not an archive) ends at a NUL byte: what
- * comes before it is given, then the error saying where.
+ * `end` or the end of the file, whichever comes first. A `text` file (not an archive) ends at a run of NUL bytes:
+ * what comes before it is given, then the error saying where.
  */
 export async function* fileChunks(
   handle: FileHandle,
@@ -87,7 +91,7 @@ export async function* fileChunks(
     const buffer = Buffer.allocUnsafe(length)
     const { bytesRead } = await handle.read(buffer, 0, length, position)
     if (bytesRead === 0) return
-    const nul = text ? buffer.subarray(0, bytesRead).indexOf(0) : -1
+    const nul = text ? buffer.subarray(0, bytesRead).indexOf(NUL_RUN) : -1
     if (nul !== -1) {
       if (nul > 0) yield buffer.subarray(0, nul)
       throw nulError(position + nul, false)
@@ -108,11 +112,11 @@ export async function* gunzipChunks(folder: LogFolder, name: string): AsyncGener
   source.on('error', (error) => gunzip.destroy(error))
   source.pipe(gunzip)
   try {
-    // A gzip bomb of zeros ends at its first NUL, as a plain file's hole does.
+    // A gzip bomb of zeros ends at its first run of NULs, as a plain file's hole does.
     let position = 0
     for await (const chunk of gunzip) {
       const bytes = chunk as Buffer
-      const nul = bytes.indexOf(0)
+      const nul = bytes.indexOf(NUL_RUN)
       if (nul !== -1) {
         if (nul > 0) yield bytes.subarray(0, nul)
         throw nulError(position + nul, true)
