@@ -1,5 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import { execFileSync } from 'node:child_process'
 import {
   appendFileSync,
   chmodSync,
@@ -11,9 +10,9 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tempDir, waitFor } from '../support/files.js'
-import { CLI, cli, cliEnv, outputLines } from './fixtures/laneLogs.js'
+import { cli, cliEnv, follow, outputLines } from './fixtures/laneLogs.js'
 
 const FOLDER = '2026-11-20'
 const RECORD = '{"level":30,"time":1763647200000,"domain":"app","msg":"kept"}\n'
@@ -63,34 +62,6 @@ const GiB = 1024 * 1024 * 1024
 const MiB = 1024 * 1024
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const record = (n: number) => `{"level":30,"time":${1763647200000 + n},"domain":"app","msg":"record ${n}"}`
-
-/** `loglanes tail <args> --follow` running, with what it printed so far. */
-function follow(args: string[]): {
-  child: ChildProcess
-  lines: () => string[]
-  stderr: () => string
-  exited: Promise<unknown[]>
-} {
-  const child = spawn(CLI, ['tail', ...args, '--follow'], { env: cliEnv() })
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text
-  })
-  child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text
-  })
-  const exited = once(child, 'close').then(([code, signal]) => [code, signal, stderr])
-  return {
-    child,
-    lines: () => outputLines(stdout.slice(0, stdout.lastIndexOf('\n') + 1)),
-    stderr: () => stderr,
-    exited,
-  }
-}
 
 /**
  * A run of `loglanes <args>` with the peak memory of its process (its maximum resident set, MiB), which a

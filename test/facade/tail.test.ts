@@ -1,17 +1,17 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import { execFile } from 'node:child_process'
 import { appendFileSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { LaneRouter, resolveOptions } from '@loglanes/core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, waitFor } from '../support/files.js'
 import {
   CLI,
   cli,
   cliEnv,
   folders,
+  follow,
   laneLines,
   outputLines,
   type PinoRecord,
@@ -352,36 +352,6 @@ describe('loglanes tail', () => {
     expect(top.stdout).toMatch(/^ {2}ls {5}/m)
   })
 })
-
-/** A `loglanes tail --follow` child process and everything it printed. */
-function follow(args: string[]): {
-  child: ChildProcess
-  lines: () => string[]
-  stderr: () => string
-  exited: Promise<unknown[]>
-} {
-  const child = spawn(CLI, ['tail', ...args, '--follow'], { env: cliEnv() })
-  // A test that failed half-way leaves no follower running.
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text
-  })
-  child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text
-  })
-  // 'close': the process exited and its output was read to the end.
-  const exited = once(child, 'close').then(([code, signal]) => [code, signal, stderr])
-  return {
-    child,
-    lines: () => outputLines(stdout.slice(0, stdout.lastIndexOf('\n') + 1)),
-    stderr: () => stderr,
-    exited,
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
