@@ -130,7 +130,11 @@ describe('loglanes tail and ls against a hostile writer of the log folder', () =
     await sleep(2_000)
     tail.child.kill('SIGINT')
     const [code, signal, stderr] = await tail.exited
-    expect(tail.lines()).toEqual([record(1)])
+    // Record 2 went into the followed folder itself (moved, not replaced): a poll that had entered it before the
+    // swap may still read it through the folder's descriptor. That is the real file, not the link's target.
+    const printed = tail.lines()
+    expect(printed.join('\n')).not.toContain(SECRET)
+    expect([[record(1)], [record(1), record(2)]]).toContainEqual(printed)
     expect(stderr).toBe(
       `loglanes: cannot read ${folder}: a symbolic link is there, not a folder loglanes made (left as it is)\n`,
     )
