@@ -52,7 +52,8 @@ time with an error stack on the indented lines below, the level colored on a ter
 piped or with NO_COLOR set; FORCE_COLOR forces colors).
 
 Options:
-  --domain <name>     read this domain's lane (db.log); repeat for more
+  --domain <name>     read this domain's lane (db.log, and its parts db.1.log, ... under maxFileSize);
+                      repeat for more
   --lane <name>       read any lane by name, such as a mirror lane (alerts.log); repeat for more
   --level <name>      only records of this level; repeat for more. With --domain or --lane it
                       filters their records: --domain db --level error prints db's errors. Alone,
@@ -75,7 +76,7 @@ const LS_HELP = `Usage: loglanes ls [dir]
 
 Lists the interval folders under dir (default: logs), oldest first, with each lane file's size and
 line count as an aligned table: for <lane>.log.gz, the size on disk and the lines it holds once
-decompressed. Lane files directly in dir (interval 'none') are listed under the folder '.'. The
+decompressed; the parts of a lane capped by maxFileSize (<lane>.1.log, ...) in part order. Lane files directly in dir (interval 'none') are listed under the folder '.'. The
 totals and the current link follow.
 
 Options:

@@ -46,7 +46,7 @@ interface FollowedGroup {
   readonly path: string
   /** The folder entered by descriptor: its files are listed and opened through it, never through its path. */
   folder: LogFolder | undefined
-  /** By lane name. */
+  /** By plain file name (`db.log`, `db.1.log`). */
   readonly cursors: Map<string, PlainCursor>
   lastChange: number
 }
@@ -137,15 +137,19 @@ export class LaneFollower {
       }
       const listed = new Set<string>()
       for (const files of lanesOf(groupEntries, group.path)) {
-        if (files.plain === undefined || (this.options.lanes && !this.options.lanes.has(files.lane))) continue
-        listed.add(files.lane)
-        const read = await this.readPlain(group, folder, files.lane, files.plain, records)
-        if (read.changed) group.lastChange = now
-        if (read.more) more = true
+        if (this.options.lanes && !this.options.lanes.has(files.lane)) continue
+        // Every part's plain file: another process may still end a batch in a part this one has left.
+        for (const { plain } of files.parts) {
+          if (plain === undefined) continue
+          listed.add(basename(plain))
+          const read = await this.readPlain(group, folder, files.lane, plain, records)
+          if (read.changed) group.lastChange = now
+          if (read.more) more = true
+        }
       }
       // A plain file moved away (compression takes it once quiet, when it was read to its end): a file of that
       // name appearing later is another one, even if it gets the same inode number back.
-      for (const lane of group.cursors.keys()) if (!listed.has(lane)) group.cursors.delete(lane)
+      for (const name of group.cursors.keys()) if (!listed.has(name)) group.cursors.delete(name)
       if (name !== ROOT && name !== this.newest && now - group.lastChange > FOLDER_QUIET_MS)
         await this.unfollow(name)
     }
@@ -206,10 +210,10 @@ export class LaneFollower {
     const name = basename(path)
     const info = await folder.lstat(name).catch(() => undefined)
     if (info === undefined) {
-      group.cursors.delete(lane)
+      group.cursors.delete(name)
       return unchanged
     }
-    const known = group.cursors.get(lane)
+    const known = group.cursors.get(name)
     // Unchanged since the last poll: no need to open it. (A file that stopped at a NUL byte is read again from
     // its cursor on each poll, one chunk: its report is not repeated.)
     if (known !== undefined && known.ino === info.ino && known.offset === info.size) return unchanged
@@ -230,7 +234,7 @@ export class LaneFollower {
       if (cursor === undefined || cursor.ino !== opened.ino || opened.size < cursor.offset) {
         const assembler = cursor?.assembler ?? new RecordAssembler(this.options.timesOnly)
         cursor = { path, ino: opened.ino, offset: 0, skipping: false, assembler }
-        group.cursors.set(lane, cursor)
+        group.cursors.set(name, cursor)
       }
       const start = cursor.offset
       // Inside a line found too long by an earlier poll: skip on to its newline.

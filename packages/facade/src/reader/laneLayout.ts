@@ -5,15 +5,25 @@ import { LANE_NAME_PATTERN, LogFolder } from '@loglanes/core'
 
 // Interval folder names: `YYYY-MM-DD` (24h) or `YYYY-MM-DD__HH-MM`; zero-padded, so they sort by time as text.
 const FOLDER_NAME = /^\d{4}-\d{2}-\d{2}(?:__\d{2}-\d{2})?$/
-const LANE_FILE = /^(.+)\.log(\.gz)?$/
+// A lane file: `<lane>.log`, or a later part of a lane capped by `maxFileSize` (`<lane>.<N>.log`, N from 1), each
+// plain or compressed (`.gz`). Lane names hold no dot, so the name and the part cannot be confused.
+const LANE_FILE = /^(.+?)(?:\.([1-9][0-9]{0,8}))?\.log(\.gz)?$/
 
-/** The files of one lane in one folder: the gzip archive (read first) and the plain file of later records. */
+/** The files of one part of a lane in one folder: the gzip archive (read first) and the plain file of later records. */
+export interface LanePartFiles {
+  /** 0 for `<lane>.log`, N for `<lane>.N.log`. */
+  readonly part: number
+  /** `<lane>.log.gz` (or `<lane>.N.log.gz`), when there is one. */
+  archive: string | undefined
+  /** `<lane>.log` (or `<lane>.N.log`), when there is one. */
+  plain: string | undefined
+}
+
+/** The files of one lane in one folder, part by part in the order they were written. */
 export interface LaneFileSet {
   readonly lane: string
-  /** `<lane>.log.gz`, when there is one. */
-  archive: string | undefined
-  /** `<lane>.log`, when there is one. */
-  plain: string | undefined
+  /** By part number, lowest first: each part's records come before the next part's. */
+  readonly parts: LanePartFiles[]
 }
 
 /** One folder of lanes: an interval folder, or `dir` itself (interval `'none'`, or a folder given directly). */
@@ -28,13 +38,28 @@ export interface LaneGroup {
 }
 
 /**
- * The lane name of a file name: `db` for `db.log` and `db.log.gz`; undefined for anything else (dot-files such
- * as `.loglanes.lock` or a compression's private copies, other files, names that are not lane names).
+ * The lane and part of a file name: `db` part 0 for `db.log` and `db.log.gz`, part 2 for `db.2.log`; undefined for
+ * anything else (dot-files such as `.loglanes.lock` or a compression's private copies, other files, names that are
+ * not lane names).
  */
-export function laneOfFileName(name: string): { lane: string; archive: boolean } | undefined {
+export function laneOfFileName(name: string): { lane: string; part: number; archive: boolean } | undefined {
   const match = LANE_FILE.exec(name)
   if (!match || !LANE_NAME_PATTERN.test(match[1]!)) return undefined
-  return { lane: match[1]!, archive: match[2] !== undefined }
+  return {
+    lane: match[1]!,
+    part: match[2] === undefined ? 0 : Number(match[2]),
+    archive: match[3] !== undefined,
+  }
+}
+
+/** Every file of `files`, in reading order: part by part, each part's archive before its plain file. */
+export function laneFilePaths(files: LaneFileSet): { path: string; archive: boolean }[] {
+  const paths: { path: string; archive: boolean }[] = []
+  for (const part of files.parts) {
+    if (part.archive !== undefined) paths.push({ path: part.archive, archive: true })
+    if (part.plain !== undefined) paths.push({ path: part.plain, archive: false })
+  }
+  return paths
 }
 
 /** Whether a name is an interval folder's. */
@@ -45,6 +70,7 @@ export function isIntervalFolderName(name: string): boolean {
 /** The lane files of one folder, grouped by lane and sorted by name. */
 export function lanesOf(entries: readonly Dirent[], folder: string): LaneFileSet[] {
   const byLane = new Map<string, LaneFileSet>()
+  const byPart = new Map<string, LanePartFiles>()
   for (const entry of entries) {
     // Symbolic links are skipped: a link to a lane file would show its records twice.
     if (!entry.isFile()) continue
@@ -52,11 +78,20 @@ export function lanesOf(entries: readonly Dirent[], folder: string): LaneFileSet
     if (parsed === undefined) continue
     let files = byLane.get(parsed.lane)
     if (files === undefined) {
-      files = { lane: parsed.lane, archive: undefined, plain: undefined }
+      files = { lane: parsed.lane, parts: [] }
       byLane.set(parsed.lane, files)
     }
-    files[parsed.archive ? 'archive' : 'plain'] = join(folder, entry.name)
+    // A lane capped by maxFileSize may have thousands of parts: found by key, not by a search of the list.
+    const key = `${parsed.lane}.${parsed.part}`
+    let part = byPart.get(key)
+    if (part === undefined) {
+      part = { part: parsed.part, archive: undefined, plain: undefined }
+      byPart.set(key, part)
+      files.parts.push(part)
+    }
+    part[parsed.archive ? 'archive' : 'plain'] = join(folder, entry.name)
   }
+  for (const files of byLane.values()) files.parts.sort((a, b) => a.part - b.part)
   return [...byLane.values()].sort((a, b) => compareText(a.lane, b.lane))
 }
 

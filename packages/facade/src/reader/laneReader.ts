@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type { LogFolder } from '@loglanes/core'
-import type { LaneFileSet } from './laneLayout.js'
+import { type LaneFileSet, laneFilePaths } from './laneLayout.js'
 import { type LaneRecord, RecordAssembler } from './laneRecord.js'
 import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js'
 
@@ -141,8 +141,8 @@ function isMissing(error: unknown): boolean {
  * cannot be read is reported and skipped.
  */
 export class LaneReader {
-  /** Where the plain file was left, once {@link batches} is done; undefined when there was none. */
-  plainCursor: PlainCursor | undefined
+  /** Where each plain file (by file name) was left, once {@link batches} is done. */
+  readonly plainCursors = new Map<string, PlainCursor>()
 
   /**
    * @param folder the folder of `files`, open: the files are opened through it by name, so a folder replaced by a
@@ -154,16 +154,21 @@ export class LaneReader {
     private readonly options: LaneReaderOptions,
   ) {}
 
-  /** The lane's records in file order, a batch per chunk read. */
+  /** The lane's records in file order (part by part, each part's archive first), a batch per chunk read. */
   async *batches(): AsyncGenerator<LaneRecord[]> {
     const assembler = new RecordAssembler(this.options.timesOnly)
-    const archive = this.files.archive
-    if (archive !== undefined) {
-      const splitter = this.splitter(archive, true)
-      yield* this.read(archive, gunzipChunks(this.folder, basename(archive)), assembler, false, splitter)
+    for (const { path, archive } of laneFilePaths(this.files)) {
+      if (archive) {
+        const splitter = this.splitter(path, true)
+        yield* this.read(path, gunzipChunks(this.folder, basename(path)), assembler, false, splitter)
+      } else {
+        yield* this.readPlain(path, assembler)
+      }
     }
-    const plain = this.files.plain
-    if (plain === undefined) return
+  }
+
+  /** One plain file from its start, leaving its cursor in {@link plainCursors}. */
+  private async *readPlain(plain: string, assembler: RecordAssembler): AsyncGenerator<LaneRecord[]> {
     let handle: FileHandle
     try {
       handle = await openLaneFile(this.folder, basename(plain))
@@ -176,7 +181,7 @@ export class LaneReader {
       const splitter = this.splitter(plain, false)
       yield* this.read(plain, fileChunks(handle, 0), assembler, this.options.holdPartial, splitter)
       const { consumed: offset, skipping } = splitter
-      this.plainCursor = { path: plain, ino, offset, skipping, assembler }
+      this.plainCursors.set(basename(plain), { path: plain, ino, offset, skipping, assembler })
     } catch (error) {
       this.options.onError(plain, error as Error)
     } finally {

@@ -2,7 +2,7 @@ import { readdir, readlink, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { LogFolder } from '@loglanes/core'
 import { type CommandIo, isLogDirectory, processIo } from './commandIo.js'
-import { compareText, type LaneGroup, openGroupFolder, scanLaneGroups } from './laneLayout.js'
+import { compareText, type LaneGroup, laneFilePaths, openGroupFolder, scanLaneGroups } from './laneLayout.js'
 import { fileChunks, gunzipChunks, openLaneFile } from './laneReader.js'
 
 const NEWLINE = 0x0a
@@ -87,11 +87,7 @@ async function listGroup(group: LaneGroup, rows: LaneFileRow[], io: CommandIo): 
   let readAll = true
   try {
     for (const files of group.lanes) {
-      for (const [path, archive] of [
-        [files.archive, true],
-        [files.plain, false],
-      ] as const) {
-        if (path === undefined) continue
+      for (const { path, archive } of laneFilePaths(files)) {
         const name = basename(path)
         const size = (await folder.lstat(name).catch(() => undefined))?.size
         // Gone meanwhile (compressed, or removed by retention): not listed.

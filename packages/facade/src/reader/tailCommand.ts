@@ -2,7 +2,14 @@ import { basename } from 'node:path'
 import { closestName, type LogFolder } from '@loglanes/core'
 import { type CommandIo, isLogDirectory, processIo } from './commandIo.js'
 import { type FollowedRecord, type FollowedStart, LaneFollower } from './laneFollower.js'
-import { type LaneFileSet, type LaneGroup, laneNames, openGroupFolder, scanLaneGroups } from './laneLayout.js'
+import {
+  type LaneFileSet,
+  type LaneGroup,
+  laneFilePaths,
+  laneNames,
+  openGroupFolder,
+  scanLaneGroups,
+} from './laneLayout.js'
 import { LaneReader, type LaneReaderOptions, type PlainCursor } from './laneReader.js'
 import { RecordDedupe } from './recordDedupe.js'
 import { mergeByTime } from './recordMerge.js'
@@ -51,8 +58,7 @@ export function unknownLanesMessage(
 
 async function lastModified(folder: LogFolder, files: LaneFileSet): Promise<number> {
   let newest = Number.NEGATIVE_INFINITY
-  for (const path of [files.archive, files.plain]) {
-    if (path === undefined) continue
+  for (const { path } of laneFilePaths(files)) {
     // Unknown is as good as new: the file is read.
     const info = await folder.lstat(basename(path)).catch(() => undefined)
     newest = Math.max(newest, info?.mtimeMs ?? Number.POSITIVE_INFINITY)
@@ -189,7 +195,7 @@ async function printEach(
       if (isFollowed) {
         const cursors = new Map<string, PlainCursor>()
         for (const reader of readers)
-          if (reader.plainCursor) cursors.set(reader.files.lane, reader.plainCursor)
+          for (const [name, cursor] of reader.plainCursors) cursors.set(name, cursor)
         // Following goes on in the very folder read here.
         starts.push({ name: group.name, folder, cursors, dedupe })
         handedOn = true
