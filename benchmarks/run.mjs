@@ -2,7 +2,7 @@
 // runs interleaved (A B C A B C) so machine drift hits all alike, medians reported as ratios to pino/file.
 // Env: N (records per run; W4 uses N/5), R (runs per configuration, default 3).
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -79,10 +79,18 @@ for (const name of workloads) {
 /**
  * Compares each output file's line count with the expected count; returns 'ok' or what differs. Files are found at
  * any depth and counted per lane name (summed over interval folders, so a run that crosses midnight is whole).
+ * Under `maxFileSize` (W5) a lane's parts count as the lane (`db.3.log` for `db.log`), and a configuration that
+ * takes the cap must keep every part within it unless the part holds one single line.
  */
 function checkFiles(dir, module, work, what) {
   const expected = module.expectedFiles?.(work) ?? work.expected
+  const capped = work.maxFileBytes !== undefined && module.partsBySize === true
+  const laneOf = (file) => {
+    if (module.laneOf) return module.laneOf(file)
+    return capped ? file.replace(/\.\d+\.log$/, '.log') : file
+  }
   const actual = {}
+  const oversized = []
   const walk = (folder) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       // Dot-entries are a library's bookkeeping (winston-daily-rotate-file's audit files), not log output.
@@ -91,11 +99,15 @@ function checkFiles(dir, module, work, what) {
         walk(join(folder, entry.name))
         continue
       }
-      const text = readFileSync(join(folder, entry.name), 'utf8')
-      const lane = module.laneOf?.(entry.name) ?? entry.name
+      const path = join(folder, entry.name)
+      const text = readFileSync(path, 'utf8')
+      const lane = laneOf(entry.name)
       // Text formats may continue a record on indented lines; count records, not lines.
       const records = text.split('\n').filter((line) => line !== '' && !line.startsWith('    ')).length
       actual[lane] = (actual[lane] ?? 0) + records
+      const bytes = statSync(path).size
+      if (capped && bytes > work.maxFileBytes && records > 1)
+        oversized.push(`${entry.name}: ${bytes} bytes in ${records} lines, over ${work.maxFileBytes}`)
     }
   }
   walk(dir)
@@ -104,9 +116,18 @@ function checkFiles(dir, module, work, what) {
     if (actual[file] !== expected[file])
       problems.push(`${file}: ${actual[file] ?? 0} of ${expected[file] ?? 0}`)
   }
-  if (problems.length === 0) return 'ok'
-  findings.push(`${what}: ${problems.join(', ')}`)
-  return `lines missing or extra (${problems.length} files)`
+  if (problems.length === 0 && oversized.length === 0) return 'ok'
+  const verdicts = []
+  if (problems.length > 0) {
+    findings.push(`${what}: ${problems.join(', ')}`)
+    verdicts.push(`lines missing or extra (${problems.length} files)`)
+  }
+  if (oversized.length > 0) {
+    const more = oversized.length > 5 ? `, and ${oversized.length - 5} more` : ''
+    findings.push(`${what}: parts over maxFileSize: ${oversized.slice(0, 5).join(', ')}${more}`)
+    verdicts.push(`${oversized.length} parts over maxFileSize`)
+  }
+  return verdicts.join('; ')
 }
 
 const median = (values) => {
@@ -183,8 +204,37 @@ for (const name of workloads) {
     )
   }
   lines.push('')
+  if (name === 'W5') lines.push(...againstOwnW1(work))
 }
 if (findings.length > 0) lines.push('## Findings', '', ...findings.map((f) => `- ${f}`), '')
+
+/**
+ * W5's price of `maxFileSize`: each loglanes row's W5 records/s as a ratio to its own W1 records/s in this run
+ * (pino/file, the same work in both, shows the run-to-run noise). Only rows that ran both workloads.
+ */
+function againstOwnW1(w5) {
+  const w1 = workload('W1', recordsOf('W1'))
+  const rate = (work, config) => {
+    const runs = samples[`${work.name}/${config}`] ?? []
+    return runs.length ? work.n / median(runs.map((s) => s.totalMs)) : undefined
+  }
+  const out = []
+  for (const config of configs) {
+    const module = modules[config]
+    if (!module.partsBySize && config !== 'pinoFile') continue
+    const ratio = rate(w5, config) / rate(w1, config)
+    if (!Number.isFinite(ratio)) continue
+    const note = module.partsBySize ? '' : ' (no cap, the same work in both: run-to-run noise)'
+    out.push(`- ${module.label}: ${ratio.toFixed(2)}x${note}`)
+  }
+  if (out.length === 0) return []
+  return [
+    "W5 throughput vs the same configuration's own W1 in this run (records/s; goal at least 0.97x):",
+    '',
+    ...out,
+    '',
+  ]
+}
 
 const table = lines.join('\n')
 process.stdout.write(`${table}\n`)

@@ -1,9 +1,16 @@
 // log4js: a category per domain, a file appender per output file, logLevelFilter for exact level files.
 import { join } from 'node:path'
 import log4js from 'log4js'
-import { dayFolder, MESSAGE } from '../lib/workload.mjs'
+import { dayFolder, MESSAGE, W5_LOGLANES_ONLY } from '../lib/workload.mjs'
 
 export const label = 'log4js (categories + logLevelFilter)'
+
+export function unsupported(work) {
+  if (work.maxFileSize) return W5_LOGLANES_ONLY
+  if (work.domains.length > 1000)
+    return `${work.domains.length.toLocaleString('en-US')} domains would take a category and a file appender per domain; W6 runs the reference, the hand-written router and loglanes`
+  return undefined
+}
 
 export async function setup(work, dir) {
   const folder = join(dir, dayFolder())

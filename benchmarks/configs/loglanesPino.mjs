@@ -4,6 +4,8 @@ import { endPino } from '../lib/pinoEnd.mjs'
 import { lanesOptions } from '../lib/workload.mjs'
 
 export const label = '@loglanes/pino'
+/** Takes `maxFileSize` (W5): the file check holds each part to the cap. */
+export const partsBySize = true
 
 export async function setup(work, dir) {
   const options = lanesOptions(work, dir)

@@ -6,7 +6,9 @@ import { dayFolder } from '../lib/workload.mjs'
 
 export const label = 'pino/file'
 export function deviation(work) {
-  return `one file, not routed: the reference${work.format === 'text' ? '; JSON, no text format' : ''}`
+  const text = work.format === 'text' ? '; JSON, no text format' : ''
+  const cap = work.maxFileSize ? '; no size cap' : ''
+  return `one file, not routed: the reference${text}${cap}`
 }
 
 export function expectedFiles(work) {

@@ -3,12 +3,19 @@
 import { once } from 'node:events'
 import { join } from 'node:path'
 import pino from 'pino'
-import { dayFolder } from '../lib/workload.mjs'
+import { dayFolder, W5_LOGLANES_ONLY } from '../lib/workload.mjs'
 
 export const label = 'pino.multistream (main thread)'
 
 export function deviation(work) {
   return work.format === 'text' ? 'writes JSON: no text format without pino-pretty' : undefined
+}
+
+export function unsupported(work) {
+  if (work.maxFileSize) return W5_LOGLANES_ONLY
+  if (work.domains.length > 1000)
+    return `${work.domains.length.toLocaleString('en-US')} domains would take a pino instance and a destination per domain; W6 runs the reference, the hand-written router and loglanes`
+  return undefined
 }
 
 export async function setup(work, dir) {

@@ -2,11 +2,13 @@
 import { join } from 'node:path'
 import pino from 'pino'
 import { endPino } from '../lib/pinoEnd.mjs'
+import { W5_LOGLANES_ONLY } from '../lib/workload.mjs'
 
 export const label = 'pino-roll (targets per level)'
 
 export function unsupported(work) {
-  return work.levelFiles ? undefined : 'cannot route by domain: a pino target cannot filter by a field'
+  if (!work.levelFiles) return 'cannot route by domain: a pino target cannot filter by a field'
+  return work.maxFileSize ? W5_LOGLANES_ONLY : undefined
 }
 
 export function deviation(work) {

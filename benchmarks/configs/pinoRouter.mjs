@@ -3,8 +3,13 @@
 import { fileURLToPath } from 'node:url'
 import pino from 'pino'
 import { endPino } from '../lib/pinoEnd.mjs'
+import { W5_LOGLANES_ONLY } from '../lib/workload.mjs'
 
 export const label = 'hand-written router (pino-abstract-transport)'
+
+export function unsupported(work) {
+  return work.maxFileSize ? W5_LOGLANES_ONLY : undefined
+}
 
 export async function setup(work, dir) {
   const target = fileURLToPath(new URL('../lib/handRouterTarget.mjs', import.meta.url))

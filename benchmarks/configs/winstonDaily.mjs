@@ -2,6 +2,7 @@
 import { join } from 'node:path'
 import DailyRotateFile from 'winston-daily-rotate-file'
 import { endWinston, only, WINSTON_LEVELS, winstonChildren, winstonLogger } from '../lib/winstonSetup.mjs'
+import { W5_LOGLANES_ONLY } from '../lib/workload.mjs'
 
 export const label = 'winston-daily-rotate-file + filter formats'
 
@@ -12,6 +13,13 @@ function daily(dir, name, filter) {
     auditFile: join(dir, '.audit', `${name}.json`),
     format: only(filter),
   })
+}
+
+export function unsupported(work) {
+  if (work.maxFileSize) return W5_LOGLANES_ONLY
+  if (work.domains.length > 1000)
+    return `${work.domains.length.toLocaleString('en-US')} domains would take a DailyRotateFile per domain, each filtering every record; W6 runs the reference, the hand-written router and loglanes`
+  return undefined
 }
 
 export async function setup(work, dir) {

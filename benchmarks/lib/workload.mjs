@@ -41,7 +41,9 @@ export const MESSAGE = 'request handled'
  * relative to the day folder.
  */
 export function workload(name, n) {
-  const domains = name === 'W2' ? Array.from({ length: 50 }, (_, i) => `d${i}`) : W1_DOMAINS
+  const manyDomains = { W2: 50, W6: 2000 }[name]
+  const domains = manyDomains ? Array.from({ length: manyDomains }, (_, i) => `d${i}`) : W1_DOMAINS
+  const levelFiles = manyDomains === undefined
   const levels = levelsFor(n)
   const expected = {}
   const add = (file) => {
@@ -49,15 +51,17 @@ export function workload(name, n) {
   }
   for (let i = 0; i < n; i++) {
     add(`${domains[i % domains.length]}.log`)
-    if (name !== 'W2') add(`${levels[i]}.log`)
+    if (levelFiles) add(`${levels[i]}.log`)
   }
   return {
     name,
     n,
     domains,
     levels,
-    levelFiles: name !== 'W2',
+    levelFiles,
     format: name === 'W3' ? 'text' : 'json',
+    // W5: loglanes' `maxFileSize` (a lane goes on in `<lane>.1.log`, `<lane>.2.log`, ...), and the cap in bytes.
+    ...(name === 'W5' ? { maxFileSize: '1MB', maxFileBytes: 1024 * 1024 } : {}),
     expected,
   }
 }
@@ -74,7 +78,12 @@ export const WORKLOADS = {
   W2: '50 domains, level files off (1 write per record): the cost of many open lanes',
   W3: 'W1 in a text format with a strftime timestamp',
   W4: "the main thread's time per call while logging 20,000 records/s (W1 records)",
+  W5: 'W1 with maxFileSize: 1MB: each lane goes on in 1 MiB parts',
+  W6: '2,000 domains, level files off: thousands of lanes, default maxOpenFiles (256)',
 }
+
+/** Why a configuration other than pino/file and loglanes skips W5: it has no loglanes `maxFileSize` to measure. */
+export const W5_LOGLANES_ONLY = "W5 measures loglanes' maxFileSize parts against each loglanes row's own W1"
 
 /** Records per run of each workload by default (W4 runs at a fixed rate, so fewer). */
 export function defaultRecords(name, quick) {
@@ -91,5 +100,6 @@ export function lanesOptions(work, dir) {
     format: work.format,
   }
   if (work.format === 'text') options.timestampFormat = '%Y-%m-%d %H:%M:%S.%L'
+  if (work.maxFileSize !== undefined) options.maxFileSize = work.maxFileSize
   return options
 }
