@@ -17,7 +17,7 @@ describe('npm run bench -- --quick', () => {
     )
     expect(stdout).not.toContain('## Findings')
     const sections = stdout.split('\n## ').slice(1)
-    expect(sections.map((section) => section.slice(0, 2))).toEqual(['W1', 'W2', 'W3', 'W4'])
+    expect(sections.map((section) => section.slice(0, 2))).toEqual(['W1', 'W2', 'W3', 'W4', 'W5', 'W6'])
     for (const section of sections) {
       const rows = section
         .split('\n')

@@ -120,5 +120,6 @@ export {
 export { safeJsonStringify } from './safeJson.js'
 export { formatSize, parseSize } from './sizes.js'
 export { compileStrftime, DEFAULT_TIMESTAMP_FORMAT } from './strftime.js'
-export { escapeControl, renderTextRecord, type TextRecord } from './textFormat.js'
+export { escapeControl, renderTextLine, renderTextRecord, type TextRecord } from './textFormat.js'
+export { TextLineRenderer } from './textLineRenderer.js'
 export { createZone, isKnownTimeZone, type Zone } from './zone.js'

@@ -10,6 +10,7 @@ import type { ResolvedLanesOptions } from './options.js'
 import { formatSize } from './sizes.js'
 import { compileStrftime } from './strftime.js'
 import { renderTextRecord } from './textFormat.js'
+import { TextLineRenderer } from './textLineRenderer.js'
 import { createZone } from './zone.js'
 
 /** A lane file that failed: reported once until it recovers. */
@@ -63,6 +64,10 @@ interface FolderState {
 const MAX_DATE_MS = 8.64e15
 const MIN_SWEEP_MS = 1_000
 
+
+/** Records up to this many UTF-16 units are encoded once for all their lanes; longer ones once per lane. */
+const MAX_SCRATCH_CHARS = 16 * 1024
+
 /**
  * The loglanes routing engine: takes records (time, level label, domain, the exact text of the line) and appends
  * each to every lane of its lane set, inside the folder of the record's own time.
@@ -89,6 +94,9 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   private readonly laneSets: LaneSets
   private readonly clock: IntervalClock
   private readonly timestamp: (t: number) => string
+  private readonly textLines: TextLineRenderer
+  /** Where a record for several lanes is encoded once (see route). */
+  private readonly scratch = Buffer.allocUnsafe(MAX_SCRATCH_CHARS * 3)
   private readonly folders = new Map<string, FolderState>()
   private readonly failingLanes = new Map<string, number>()
   private readonly graceMs: number
@@ -131,6 +139,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     const zone = createZone(options.timezone)
     this.clock = createIntervalClock(options.intervalMinutes, zone)
     this.timestamp = compileStrftime(options.timestampFormat, zone)
+    this.textLines = new TextLineRenderer(this.timestamp)
     this.graceMs = settings.graceMs ?? 30_000
     this.maxHeldBytes = options.maxHeldSize
     this.maxOpenFiles = options.maxOpenFiles
@@ -154,7 +163,13 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   route(time: number, level: string, domain: unknown, text: string): void {
     const files = this.filesFor(time, this.laneSets.lanesOf(domain, level))
     if (files === undefined) return
-    for (let i = 0; i < files.length; i++) files[i]!.append(text)
+    if (files.length === 1 || text.length > MAX_SCRATCH_CHARS) {
+      for (let i = 0; i < files.length; i++) files[i]!.append(text)
+      return
+    }
+    // Several lanes (a domain and a level file): encoded once, then copied to each.
+    const length = this.scratch.write(text, 0)
+    for (let i = 0; i < files.length; i++) files[i]!.appendFrom(this.scratch, length)
   }
 
   /**
@@ -202,6 +217,28 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
       this.timestamp,
     )
     this.route(time, level, domain, text)
+  }
+
+  /**
+   * {@link routeText} for a record whose fields are already JSON text (`''` for none), as a transport that reads
+   * them straight from a JSON line has them: see {@link renderTextLine}. `clean`: the message and fields hold no
+   * character that {@link escapeControl} changes (the caller checked), so they are not searched again.
+   */
+  routeTextLine(
+    time: number,
+    level: string,
+    domain: string | undefined,
+    message: string,
+    fields: string,
+    clean = false,
+  ): void {
+    const shown = domain !== undefined && domain.length > 0 ? domain : this.options.defaultDomain
+    this.route(
+      time,
+      level,
+      domain,
+      this.textLines.render(validTime(time), level, shown, message, fields, clean),
+    )
   }
 
   /** Adds level labels `{ label: severity }` learned after start; see {@link LaneSets.addLevels}. */

@@ -70,17 +70,41 @@ function escapeChar(char: string): string {
  * ```
  */
 export function renderTextRecord(record: TextRecord, timestamp: (t: number) => string): string {
-  // The timestamp is escaped too: a strftime pattern may contain %n or %t.
-  let out = `${escapeControl(timestamp(record.time))} ${escapeControl(record.level.toUpperCase())} [${escapeControl(record.domain)}]`
-  if (record.message !== '') out += ` ${escapeControl(record.message)}`
-  if (record.fields !== undefined) {
-    // JSON already escapes \n and friends, but leaves DEL, C1 and U+2028/2029 raw.
-    const json = safeJsonStringify(record.fields)
-    if (json !== '{}') out += ` ${escapeControl(json)}`
-  }
-  out += '\n'
+  // JSON already escapes \n and friends, but leaves DEL, C1 and U+2028/2029 raw: escaped by renderTextLine.
+  const json = record.fields === undefined ? '' : safeJsonStringify(record.fields)
+  let out = renderTextLine(
+    timestamp(record.time),
+    record.level,
+    record.domain,
+    record.message,
+    json === '{}' ? '' : json,
+  )
   if (record.stack) out += renderStack(record.stack)
   return out
+}
+
+/**
+ * The first line of a `text` record, `\n` included, from its parts: `fields` is the JSON text of the fields,
+ * '' for none. What {@link renderTextRecord} writes for a record without a stack; transports that read the fields'
+ * JSON text straight from a line call it to skip parsing and stringifying them.
+ *
+ * @example
+ * ```ts
+ * renderTextLine('14:00:00', 'warn', 'db', 'slow query', '{"ms":812}') // '14:00:00 WARN [db] slow query {"ms":812}\n'
+ * ```
+ */
+export function renderTextLine(
+  timestamp: string,
+  level: string,
+  domain: string,
+  message: string,
+  fields: string,
+): string {
+  // The timestamp is escaped too: a strftime pattern may contain %n or %t.
+  let out = `${escapeControl(timestamp)} ${escapeControl(level.toUpperCase())} [${escapeControl(domain)}]`
+  if (message !== '') out += ` ${escapeControl(message)}`
+  if (fields !== '') out += ` ${escapeControl(fields)}`
+  return `${out}\n`
 }
 
 /** Stack lines as continuation lines; trailing empty lines are dropped. */

@@ -23,6 +23,7 @@ export { LanesConfigError, type LanesOptions } from '@loglanes/core'
 export { LanesStream, type PinoConfig } from './lanesStream.js'
 export { LineScanner } from './lineScanner.js'
 export { LevelLabels, PINO_LEVELS, RecordTimes } from './pinoRecord.js'
+export { TextLineReader } from './textLine.js'
 
 /**
  * The transport factory pino loads in its worker thread: validates the options (throwing `LanesConfigError`,

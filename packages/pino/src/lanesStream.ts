@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder'
 import type { LaneRouter, LaneSet } from '@loglanes/core'
 import { LineScanner, MAX_DOMAIN_SLOTS } from './lineScanner.js'
 import { LevelLabels, RecordTimes } from './pinoRecord.js'
+import { TextLineReader } from './textLine.js'
 
 /** A line longer than this without a line feed is written as it is, so one runaway line cannot exhaust memory. */
 const MAX_LINE_CHARS = 64 * 1024 * 1024
@@ -37,6 +38,8 @@ export class LanesStream extends Writable {
   private scratch: Buffer = Buffer.allocUnsafe(0)
   private messageKey = 'msg'
   private errorKey = 'err'
+  /** The text format's fast path (see TextLineReader), made again when pino names its message and error keys. */
+  private textLine: TextLineReader
   /**
    * Lane sets by (domain slot + 1) * CACHED_LEVELS + level: a line as pino writes it finds its lanes with one
    * array read. Emptied when the levels change.
@@ -68,6 +71,7 @@ export class LanesStream extends Writable {
     this.scanner = new LineScanner(options.domainKey)
     this.labels = new LevelLabels(options.levels)
     this.text = options.format === 'text'
+    this.textLine = new TextLineReader(this.messageKey, this.domainKey, this.errorKey)
   }
 
   /** Applies pino's config: custom level labels for files, and the message and error keys for the text format. */
@@ -80,6 +84,7 @@ export class LanesStream extends Writable {
     }
     if (typeof config.messageKey === 'string') this.messageKey = config.messageKey
     if (typeof config.errorKey === 'string') this.errorKey = config.errorKey
+    this.textLine = new TextLineReader(this.messageKey, this.domainKey, this.errorKey)
     this.release()
   }
 
@@ -264,8 +269,24 @@ export class LanesStream extends Writable {
   }
 
   private routeTextLines(chunk: string, start: number, last: number): void {
+    const { textLine, router, labels, times } = this
     for (let newline = chunk.indexOf('\n', start); newline >= 0 && newline <= last; ) {
-      if (newline > start) this.routeText(chunk.slice(start, newline))
+      if (newline > start) {
+        // Lines as pino writes them are rendered from their text (see TextLineReader); others are parsed.
+        if (textLine.read(chunk, start, newline)) {
+          const { timeText } = textLine
+          router.routeTextLine(
+            timeText === undefined ? times.ofNumber(textLine.timeNumber) : times.timeOf(timeText),
+            labels.labelOf(textLine.level),
+            textLine.domain,
+            textLine.message,
+            textLine.fields,
+            true,
+          )
+        } else {
+          this.routeText(chunk.slice(start, newline))
+        }
+      }
       start = newline + 1
       newline = chunk.indexOf('\n', start)
     }
@@ -283,7 +304,7 @@ export class LanesStream extends Writable {
     const content = line.slice(0, -1)
     if (content.trim() === '') return
     if (this.text) {
-      this.routeText(content)
+      this.routeTextLines(line, 0, line.length - 1)
       return
     }
     const encoded = Buffer.from(line, 'utf8')
