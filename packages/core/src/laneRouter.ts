@@ -64,7 +64,6 @@ interface FolderState {
 const MAX_DATE_MS = 8.64e15
 const MIN_SWEEP_MS = 1_000
 
-
 /** Records up to this many UTF-16 units are encoded once for all their lanes; longer ones once per lane. */
 const MAX_SCRATCH_CHARS = 16 * 1024
 
