@@ -1,9 +1,10 @@
-// node benchmarks/compare.mjs <runs> <config|frozen-dir> ...: W1 end to end, interleaved, medians as ratios to the
-// first. A config is a name in benchmarks/configs (pinoFile, loglanesPino, ...); a folder made by
+// node benchmarks/compare.mjs <runs> <config|frozen-dir>[:<workload>] ...: W1 (or WORKLOAD, or the workload after a
+// colon) end to end, interleaved, medians as ratios to the first. A config is a name in benchmarks/configs (pinoFile, loglanesPino, ...); a folder made by
 // `benchmarks/freeze.sh <dir>` runs that frozen @loglanes/pino. For one question, e.g. did a change help:
 //   bash benchmarks/freeze.sh benchmarks/scratch/before   (then change, npm run build)
 //   node benchmarks/compare.mjs 15 pinoFile benchmarks/scratch/before loglanesPino
-// Writes nothing under results/: the committed table comes from `npm run bench`. Env: N (records, 200000).
+// One config on two workloads, e.g. what maxFileSize costs: node benchmarks/compare.mjs 9 loglanesPino loglanesPino:W5
+// Writes nothing under results/: the committed table comes from `npm run bench`. Env: N (records, 200000), WORKLOAD.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,13 +19,14 @@ const N = process.env.N ?? '200000'
 const samples = new Map(variants.map((v) => [v, []]))
 for (let r = 0; r < Number(runs); r++) {
   for (const variant of variants) {
-    const frozen = resolve(variant, 'node_modules/@loglanes/pino/dist/index.js')
+    const [build, workload = process.env.WORKLOAD ?? 'W1'] = variant.split(':')
+    const frozen = resolve(build, 'node_modules/@loglanes/pino/dist/index.js')
     const isFrozen = existsSync(frozen)
     const dir = mkdtempSync(join(tmpdir(), 'loglanes-compare-'))
     try {
       const out = execFileSync(
         process.execPath,
-        [join(import.meta.dirname, 'child.mjs'), isFrozen ? '../lib/frozenPino' : variant, 'W1', N, dir],
+        [join(import.meta.dirname, 'child.mjs'), isFrozen ? '../lib/frozenPino' : build, workload, N, dir],
         { env: isFrozen ? { ...process.env, FROZEN: frozen } : process.env },
       )
       samples.get(variant).push(JSON.parse(out.toString().trim().split('\n').pop()))

@@ -37,13 +37,21 @@ export interface LaneFileHost {
   fileWritten(file: LaneFile): void
   /** The lane closed its file. */
   fileClosed(file: LaneFile): void
+  /**
+   * A descriptor of the interval folder `name` in `dir` (`''`: `dir` itself), made if missing and entered without
+   * following a link (see `enterFolderSync`), which the host keeps open for all the folder's lanes: a lane that
+   * `maxOpenFiles` closed reopens its file with one `open(2)`. The lane never closes it.
+   */
+  folderDescriptor(name: string): number
+  /** Closes the host's descriptor of folder `name`: the next lane to open enters it by its path again. */
+  forgetFolder(name: string): void
   /** `maxFileSize` in bytes: a lane goes on in `<lane>.1.log`, `<lane>.2.log`, ... past it; 0 for no cap. */
   readonly maxFileSize: number
 }
 
 /** Bytes buffered per lane before they are written at once; bounds memory and makes each write one big batch. */
 const CHUNK_BYTES = 256 * 1024
-const FIRST_CAPACITY = 16 * 1024
+const FIRST_CAPACITY = 4 * 1024
 /** Times a batch is written again to a new file when its file was removed under it, before the lane fails. */
 const MAX_REWRITES = 3
 /** Writes in a row that leave only part of a record before the lane counts as failing (a nearly full disk). */
@@ -96,6 +104,8 @@ export class LaneFile {
    * ends with that batch's line break, and the next batch need not read the last byte. -1 when unknown.
    */
   private knownEnd = -1
+  /** The inode {@link knownEnd} is of: a file reopened by name may be another. */
+  private knownIno = -1
   /** The file's size as the last {@link endsLine} saw it. */
   private size = 0
   /** Room for the file's last byte, read by {@link endsLine}. */
@@ -115,7 +125,7 @@ export class LaneFile {
     /** The lane name (file stem). */
     readonly lane: string,
     /** The base folder (`dir`): the user's own path. */
-    private readonly dir: string,
+    dir: string,
     /** The interval folder's name in `dir`, '' for files directly in `dir`. */
     private readonly folderName: string,
     private readonly host: LaneFileHost,
@@ -134,6 +144,22 @@ export class LaneFile {
   get isFailing(): boolean {
     return this.failing
   }
+
+  /** True while the file has an open descriptor (a write costs no `open(2)`). */
+  get isOpen(): boolean {
+    return this.fd >= 0
+  }
+
+  /** Bytes of records queued in the batch being filled. */
+  get queuedBytes(): number {
+    return this.length
+  }
+
+  /**
+   * The host's: when it first held this lane's queued records back instead of writing them (epoch ms), -1 when it
+   * does not hold them. Every write clears it.
+   */
+  heldSince = -1
 
   /** Queues one whole record (ending in `\n`). Writes at once when the batch is full. */
   append(text: string): void {
@@ -169,6 +195,7 @@ export class LaneFile {
    * @returns true when nothing is left pending.
    */
   write(): boolean {
+    this.heldSince = -1
     if (this.failing || this.closed) return !this.pending
     return this.drain()
   }
@@ -374,6 +401,7 @@ export class LaneFile {
       this.unlinked = after.nlink === 0
       // The file ends with this batch's line break unless another process appended since (its size tells).
       this.knownEnd = total === chunk + (fresh ? 0 : 1) && after.size === before + total ? after.size : -1
+      this.knownIno = after.ino
     } catch (error) {
       this.knownEnd = -1
       this.fail(error as NodeJS.ErrnoException)
@@ -424,39 +452,55 @@ export class LaneFile {
    * `maxFileSize`, the first open in a folder takes the highest part any process made there (archives included).
    */
   private open(): boolean {
-    let folderFd = -1
     try {
       this.host.fileOpening(this)
-      folderFd = enterFolderSync(this.dir, this.folderName, this.host.dirMode)
-      if (this.part < 0) this.setPart(highestPart(entryOf(folderFd, this.folder, '.'), this.lane))
-      let fd: number
-      try {
-        const name = partName(this.lane, this.part)
-        fd = openSync(entryOf(folderFd, this.folder, name), LANE_FILE_FLAGS, this.host.fileMode)
-      } catch (error) {
-        throw explainRefusal(error, this.path)
-      }
-      const kind = foreignKind(fstatSync(fd))
+      const fd = this.openInFolder()
+      const info = fstatSync(fd)
+      const kind = foreignKind(info)
       if (kind !== undefined) {
         closeQuietly(fd)
         throw foreignEntry(this.path, kind)
       }
       this.fd = fd
-      this.knownEnd = -1
+      // The same file, as long as this process left it (reopened after maxOpenFiles closed it): it still ends with
+      // this process's last batch, and the next batch need not read its last byte.
+      if (info.ino !== this.knownIno || info.size !== this.knownEnd) this.knownEnd = -1
       this.unlinked = false
       this.host.fileOpened(this)
       return true
     } catch (error) {
       this.fail(error as NodeJS.ErrnoException)
       return false
-    } finally {
-      if (folderFd >= 0) closeQuietly(folderFd)
+    }
+  }
+
+  /**
+   * Opens the part's file in the folder's descriptor the host keeps. The folder removed meanwhile (a cleanup job,
+   * or retention): it is made and entered again, once.
+   */
+  private openInFolder(): number {
+    for (let attempt = 0; ; attempt++) {
+      const folderFd = this.host.folderDescriptor(this.folderName)
+      try {
+        if (this.part < 0) this.setPart(highestPart(entryOf(folderFd, this.folder, '.'), this.lane))
+        return openSync(
+          entryOf(folderFd, this.folder, partName(this.lane, this.part)),
+          LANE_FILE_FLAGS,
+          this.host.fileMode,
+        )
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 1)
+          throw explainRefusal(error, this.path)
+        this.host.forgetFolder(this.folderName)
+      }
     }
   }
 
   private fail(error: NodeJS.ErrnoException): void {
-    // Reopen on every retry: the path may have been replaced (a removed folder, a link to a full device).
+    // Reopen on every retry, entering the folder by its path again: the path may have been replaced (a removed
+    // folder, a link to a full device).
     this.closeFd()
+    this.host.forgetFolder(this.folderName)
     if (!this.failing) {
       this.failing = true
       this.retryDelay = FIRST_RETRY_MS
