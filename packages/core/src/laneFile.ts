@@ -182,14 +182,6 @@ export class LaneFile {
     if (this.length >= CHUNK_BYTES) this.batchFull()
   }
 
-  /** Queues one whole record already encoded in `source[0, length)` (a buffer the caller reuses after). */
-  appendFrom(source: Buffer, length: number): void {
-    if (!this.reserve(length)) return
-    source.copy(this.batch, this.length, 0, length)
-    this.length += length
-    if (this.length >= CHUNK_BYTES) this.batchFull()
-  }
-
   /**
    * Writes everything queued to the file descriptor now, unless the lane is failing and waiting for its retry.
    * @returns true when nothing is left pending.

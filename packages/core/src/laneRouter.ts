@@ -183,8 +183,8 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
       return
     }
     // Several lanes (a domain and a level file): encoded once, then copied to each.
-    const length = this.scratch.write(text, 0)
-    for (let i = 0; i < files.length; i++) files[i]!.appendFrom(this.scratch, length)
+    const bytes = new Uint8Array(this.scratch.buffer, this.scratch.byteOffset, this.scratch.write(text, 0))
+    for (let i = 0; i < files.length; i++) files[i]!.appendBytes(bytes)
   }
 
   /**

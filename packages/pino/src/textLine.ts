@@ -28,6 +28,9 @@ const NONE = 0x3fffffff
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g
 
+/** Distinct domain values kept to be reused. */
+const MAX_DOMAINS = 16
+
 /** Top-level keys a line may have for the fast path: more go through `JSON.parse` (a dozen is usual). */
 const MAX_KEYS = 64
 
@@ -78,6 +81,8 @@ export class TextLineReader {
   private controlSwept = ''
   private controlFrom = 0
   private controlAt = -1
+  /** Domain values seen (see domainAt). */
+  private readonly domains: string[] = []
   private readonly keyStarts = new Int32Array(MAX_KEYS)
   private readonly keyEnds = new Int32Array(MAX_KEYS)
   /** False when one of the keys is `level` or `time`, or two are the same: every line is parsed then. */
@@ -131,9 +136,11 @@ export class TextLineReader {
     for (;;) {
       if (text.charCodeAt(p) !== QUOTE) return false
       const keyStart = p + 1
-      // No backslash in the line: the next quote closes the key.
-      const keyEnd = text.indexOf('"', keyStart)
-      if (keyEnd < 0 || keyEnd + 1 >= end || text.charCodeAt(keyEnd + 1) !== COLON) return false
+      // No backslash in the line: the next quote closes the key. A loop: keys are short, and each indexOf call
+      // costs more than walking a few characters.
+      let keyEnd = keyStart
+      while (keyEnd < end && text.charCodeAt(keyEnd) !== QUOTE) keyEnd++
+      if (keyEnd + 1 >= end || text.charCodeAt(keyEnd + 1) !== COLON) return false
       const first = text.charCodeAt(keyStart)
       if ((first >= ZERO && first <= NINE) || keys === MAX_KEYS) return false
       const bit = 1 << ((first ^ (keyEnd - keyStart)) & 31)
@@ -173,7 +180,7 @@ export class TextLineReader {
         kept = false
       } else if (isKey(text, keyStart, length, this.domainKey)) {
         if (c !== QUOTE) return false
-        domain = text.slice(value + 1, valueEnd - 1)
+        domain = this.domainAt(text, value + 1, valueEnd - 1)
         kept = false
       } else if (c === OPEN_BRACE && isKey(text, keyStart, length, this.errorKey)) {
         return false
@@ -198,6 +205,23 @@ export class TextLineReader {
     this.timeNumber = timeNumber
     this.timeText = timeText
     return this.set(message, domain, fields === '' ? '' : `{${fields}}`)
+  }
+
+  /**
+   * The string `text[start, end)`, as one of the domain values seen before when it is one of them: a line's domain
+   * then costs no string (and the lookups keyed by it find its hash computed).
+   */
+  private domainAt(text: string, start: number, end: number): string {
+    const length = end - start
+    const domains = this.domains
+    for (let i = 0; i < domains.length; i++) {
+      const known = domains[i]!
+      if (known.length === length && text.startsWith(known, start)) return known
+    }
+    const value = text.slice(start, end)
+    // Bounded: a logger putting ids in the domain field must not grow this list or its search.
+    if (domains.length < MAX_DOMAINS) domains.push(value)
+    return value
   }
 
   /**
