@@ -1,5 +1,6 @@
 // The text format's fast path: what it reads from a pino line's characters must be exactly what parsing the line
 // and stringifying its other fields gives, and it must take the lines pino writes (or it would be no fast path).
+import { escapeControl, TextLineRenderer } from '@loglanes/core'
 import { LineScanner, TextLineReader } from '@loglanes/pino'
 import fc from 'fast-check'
 import pino from 'pino'
@@ -25,21 +26,39 @@ function parsed(line: string): { message: string; domain: unknown; fields: strin
 }
 
 /**
- * What the fast path reads of `line`, inside a chunk of several lines as the worker reads them; undefined when it
- * declines. Its level and time must be the ones LineScanner finds (pino's own, the first ones).
+ * What the fast path reads of `line`, as UTF-8 inside a chunk of several lines as the worker reads them; undefined
+ * when it declines. Its level and time must be the ones LineScanner finds (pino's own, the first ones).
  */
 function read(line: string): { message: string; domain: unknown; fields: string } | undefined {
   const reader = new TextLineReader('msg', 'domain', 'err')
-  const chunk = `${PREFIX}"msg":"before"}\n${line}\n${PREFIX}"msg":"after"}\n`
-  const start = chunk.indexOf('\n') + 1
-  if (!reader.read(chunk, start, start + line.length)) return undefined
+  const before = Buffer.from(`${PREFIX}"msg":"before"}\n`)
+  const chunk = Buffer.concat([before, Buffer.from(`${line}\n${PREFIX}"msg":"after"}\n`)])
+  const start = before.length
+  if (!reader.read(chunk, start, start + Buffer.byteLength(line))) return undefined
+  const message = reader.message(chunk)
+  const fields = reader.fields(chunk)
+  // Shown as they are (the router is told they are clean): nothing in them may need escaping.
+  expect([escapeControl(message), escapeControl(fields)]).toEqual([message, fields])
+  // Rendered from the line's bytes as the string path renders its message and fields, byte for byte.
+  const renderer = new TextLineRenderer((t) => new Date(t).toISOString())
+  const fromBytes = renderer.renderBytes(
+    5,
+    'info',
+    'db',
+    chunk,
+    reader.messageStart,
+    reader.messageEnd,
+    reader.runs,
+    reader.runCount,
+  )
+  expect(Buffer.from(fromBytes).toString()).toBe(renderer.render(5, 'info', 'db', message, fields, true))
   const scanner = new LineScanner('domain')
   expect(scanner.scan(line, 0, line.length)).toBe(true)
   expect([reader.level, reader.timeText ?? reader.timeNumber]).toEqual([
     scanner.level,
     scanner.time ?? Number.NaN,
   ])
-  return { message: reader.message, domain: reader.domain, fields: reader.fields }
+  return { message, domain: reader.domain, fields }
 }
 
 describe('TextLineReader', () => {

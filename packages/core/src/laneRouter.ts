@@ -256,6 +256,34 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     )
   }
 
+  /**
+   * {@link routeTextLine} from the bytes of the JSON line: see {@link TextLineRenderer.renderBytes} for what
+   * `source`, the message range and the field runs are. Nothing in them needs escaping (the caller checked).
+   */
+  routeTextBytes(
+    time: number,
+    level: string,
+    domain: string | undefined,
+    source: Uint8Array,
+    messageStart: number,
+    messageEnd: number,
+    runs: Int32Array,
+    runCount: number,
+  ): void {
+    const shown = domain !== undefined && domain.length > 0 ? domain : this.options.defaultDomain
+    const line = this.textLines.renderBytes(
+      validTime(time),
+      level,
+      shown,
+      source,
+      messageStart,
+      messageEnd,
+      runs,
+      runCount,
+    )
+    this.routeBytesTo(time, this.laneSets.lanesOf(domain, level), line)
+  }
+
   /** Adds level labels `{ label: severity }` learned after start; see {@link LaneSets.addLevels}. */
   addLevels(levels: Readonly<Record<string, number>>): void {
     this.laneSets.addLevels(levels)

@@ -171,7 +171,7 @@ export class LanesStream extends Writable {
     }
     const last = chunk.lastIndexOf('\n')
     if (last >= start) {
-      if (this.text) this.routeTextLines(chunk, start, last)
+      if (this.text) this.routeTextLines(chunk, start)
       else this.routeJsonLines(chunk, start, last)
       start = last + 1
     }
@@ -268,27 +268,38 @@ export class LanesStream extends Writable {
     }
   }
 
-  private routeTextLines(chunk: string, start: number, last: number): void {
+  /**
+   * Routes the whole lines of `chunk` from `start` (up to its last line feed) in the text format. The chunk is encoded once; lines as pino
+   * writes them are rendered from their bytes (see TextLineReader), others are parsed.
+   */
+  private routeTextLines(chunk: string, start: number): void {
     const { textLine, router, labels, times } = this
-    for (let newline = chunk.indexOf('\n', start); newline >= 0 && newline <= last; ) {
-      if (newline > start) {
-        // Lines as pino writes them are rendered from their text (see TextLineReader); others are parsed.
-        if (textLine.read(chunk, start, newline)) {
+    const byteLength = this.encode(chunk)
+    // A plain Uint8Array view: its subarray() is much cheaper than Buffer's.
+    const bytes = new Uint8Array(this.scratch.buffer, this.scratch.byteOffset, byteLength)
+    // A line feed is one byte in UTF-8: the chunk's last one is the bytes' last one.
+    const byteLast = bytes.lastIndexOf(NEWLINE)
+    let from = byteLength === chunk.length ? start : Buffer.byteLength(chunk.slice(0, start))
+    while (from <= byteLast) {
+      const newline = bytes.indexOf(NEWLINE, from)
+      if (newline > from) {
+        if (textLine.read(bytes, from, newline)) {
           const { timeText } = textLine
-          router.routeTextLine(
+          router.routeTextBytes(
             timeText === undefined ? times.ofNumber(textLine.timeNumber) : times.timeOf(timeText),
             labels.labelOf(textLine.level),
             textLine.domain,
-            textLine.message,
-            textLine.fields,
-            true,
+            bytes,
+            textLine.messageStart,
+            textLine.messageEnd,
+            textLine.runs,
+            textLine.runCount,
           )
         } else {
-          this.routeText(chunk.slice(start, newline))
+          this.routeText(this.scratch.toString('utf8', from, newline))
         }
       }
-      start = newline + 1
-      newline = chunk.indexOf('\n', start)
+      from = newline + 1
     }
   }
 
@@ -304,7 +315,7 @@ export class LanesStream extends Writable {
     const content = line.slice(0, -1)
     if (content.trim() === '') return
     if (this.text) {
-      this.routeTextLines(line, 0, line.length - 1)
+      this.routeTextLines(line, 0)
       return
     }
     const encoded = Buffer.from(line, 'utf8')

@@ -1,32 +1,24 @@
-import { literalEnd } from './lineScanner.js'
-
+// Byte values the reader compares against.
 const QUOTE = 34
+const BACKSLASH = 92
 const COMMA = 44
 const COLON = 58
 const OPEN_BRACE = 123
 const CLOSE_BRACE = 125
 const OPEN_BRACKET = 91
 const CLOSE_BRACKET = 93
-const SPACE = 32
-const TAB = 9
-const LF = 10
 const ZERO = 48
 const NINE = 57
 const CR = 13
 const MINUS = 45
+const DOT = 46
 const LOWER_T = 116
 const LOWER_F = 102
 const LOWER_N = 110
-
-/** "No backslash": past any line end (V8 strings are shorter), a small integer. */
-const NONE = 0x3fffffff
-
-/**
- * What escapeControl changes, but the line feed (which ends each line of a chunk): raw in a line, a C0 control is
- * not JSON at all, and DEL, C1 and U+2028/2029 must be escaped in the text shown. A line holding one is parsed.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g
+const DEL = 127
+/** Lead bytes of the UTF-8 forms of C1 controls (C2 80-9F) and of U+2028/U+2029 (E2 80 A8/A9). */
+const C2 = 0xc2
+const E2 = 0xe2
 
 /** Distinct domain values kept to be reused. */
 const MAX_DOMAINS = 16
@@ -34,30 +26,32 @@ const MAX_DOMAINS = 16
 /** Top-level keys a line may have for the fast path: more go through `JSON.parse` (a dozen is usual). */
 const MAX_KEYS = 64
 
+const UTF8 = new TextDecoder()
+
 /**
- * Reads what the `text` format shows of a pino line straight from its characters: the message, the domain, and the
- * other fields as the JSON text the line already holds (with nothing to escape: see `clean` of
- * `LaneRouter.routeTextLine`), so that a line costs no `JSON.parse`, no object and no
- * `JSON.stringify`. It takes only lines whose top-level text is what `JSON.parse` then `JSON.stringify` would
- * give back, and declines (returns false) every other, which the caller then parses:
+ * Reads what the `text` format shows of a pino line straight from its UTF-8 bytes: the message, the domain, and
+ * the other fields as the JSON text the line already holds, so that a line costs no `JSON.parse`, no object, no
+ * `JSON.stringify` and no string but its domain's. It takes only lines whose top-level text is what `JSON.parse`
+ * then `JSON.stringify` would give back, with nothing the text format escapes, and declines (returns false) every
+ * other, which the caller then parses:
  * - a backslash anywhere (an escape: the message must be decoded, and a field may be spelled otherwise), or a
- *   control character (not JSON when raw, or one the text format escapes: DEL, C1, U+2028/2029),
+ *   control character (a raw C0 is not JSON; DEL, C1 and U+2028/2029 are escaped when shown),
  * - a key twice (`JSON.parse` keeps one, the last value in the first place), or a key starting with a digit
  *   (an integer key moves to the front of an object),
  * - a number not written as JavaScript writes it (`1.0`, `-0`), a space between tokens at any depth,
  * - a message or domain that is not a string, an error field holding an object (its stack is shown apart).
  * Nested objects and arrays are copied as written: pino writes them with `JSON.stringify`'s rules, from objects,
  * so they hold no duplicate key and no other spelling of a number.
- * `level` and the first `time` are pino's own, shown in front (the caller has them from {@link LineScanner}).
+ * `level` and `time` are the first ones, pino's own, as {@link LineScanner} reads them.
  *
  * @example
  * ```ts
  * const reader = new TextLineReader('msg', 'domain', 'err')
- * const line = '{"level":30,"time":1764000000000,"pid":7,"domain":"db","ms":5,"msg":"query"}'
+ * const line = Buffer.from('{"level":30,"time":1764000000000,"pid":7,"domain":"db","ms":5,"msg":"query"}')
  * reader.read(line, 0, line.length) // true
- * reader.message // 'query'
+ * reader.message(line) // 'query'
  * reader.domain // 'db'
- * reader.fields // '{"pid":7,"ms":5}'
+ * reader.fields(line) // '{"pid":7,"ms":5}'
  * ```
  */
 export class TextLineReader {
@@ -67,54 +61,54 @@ export class TextLineReader {
   timeNumber = Number.NaN
   /** The first `time` value when it is a string (an ISO time), else undefined. */
   timeText: string | undefined
-  /** The message, '' when the line has none. */
-  message = ''
   /** The domain value, undefined when the line has none. */
   domain: string | undefined
-  /** The other fields as a JSON object's text, '' when there are none. */
-  fields = ''
+  /** Where the message's bytes are in the line (`messageStart` is -1 when it has none). */
+  messageStart = -1
+  messageEnd = -1
+  /**
+   * The other fields as runs of adjacent `"key":value` pairs: run k is the bytes from `runs[2k]` to
+   * `runs[2k + 1]`; {@link fields} joins them with commas in braces.
+   */
+  readonly runs: Int32Array = new Int32Array(2 * MAX_KEYS)
+  runCount = 0
 
-  /** The chunk searched for backslashes, and the next one at or after `backslashFrom` (see nextBackslash). */
-  private swept = ''
-  private backslashFrom = 0
-  private backslashAt = -1
-  private controlSwept = ''
-  private controlFrom = 0
-  private controlAt = -1
-  /** Domain values seen (see domainAt). */
+  /** Domain values seen (see domainAt), and their UTF-8 bytes. */
   private readonly domains: string[] = []
+  private readonly domainBytes: Uint8Array[] = []
   private readonly keyStarts = new Int32Array(MAX_KEYS)
   private readonly keyEnds = new Int32Array(MAX_KEYS)
+  private readonly messageKey: Uint8Array
+  private readonly domainKey: Uint8Array
+  private readonly errorKey: Uint8Array
   /** False when one of the keys is `level` or `time`, or two are the same: every line is parsed then. */
   private readonly usable: boolean
 
-  constructor(
-    private readonly messageKey: string,
-    private readonly domainKey: string,
-    private readonly errorKey: string,
-  ) {
+  constructor(messageKey: string, domainKey: string, errorKey: string) {
     const keys = [messageKey, domainKey, errorKey]
     this.usable =
       new Set(keys).size === 3 &&
       keys.every(
         (key) => key !== 'level' && key !== 'time' && key.length > 0 && JSON.stringify(key) === `"${key}"`,
       )
+    this.messageKey = Buffer.from(messageKey)
+    this.domainKey = Buffer.from(domainKey)
+    this.errorKey = Buffer.from(errorKey)
   }
 
   /**
-   * Reads the line `text[start, end)` (without its line feed).
-   * @returns false when the line must be parsed instead (nothing is left set then).
+   * Reads the line `bytes[start, end)` (without its line feed).
+   * @returns false when the line must be parsed instead (what is left set then means nothing).
    */
-  read(text: string, start: number, end: number): boolean {
-    if (!this.usable || text.charCodeAt(start) !== OPEN_BRACE) return false
-    if (this.nextBackslash(text, start) < end || this.nextControl(text, start) < end) return false
+  read(bytes: Uint8Array, start: number, end: number): boolean {
+    if (!this.usable || bytes[start] !== OPEN_BRACE) return false
     // A line from Windows or a hand-made file may end with a carriage return.
-    if (text.charCodeAt(end - 1) === CR) end--
-    let message = ''
+    if (bytes[end - 1] === CR) end--
+    let messageStart = -1
+    let messageEnd = -1
     let domain: string | undefined
-    let fields = ''
-    // The kept fields come in runs of adjacent `"key":value` pairs, each copied as one slice.
-    let runStart = -1
+    const runs = this.runs
+    let runCount = 0
     let runEnd = -1
     let levelSeen = false
     let timeSeen = false
@@ -122,249 +116,273 @@ export class TextLineReader {
     let timeNumber = Number.NaN
     let timeText: string | undefined
     let keys = 0
-    // A bit per (first character, length) of the keys so far: a key is compared with the others only when its
-    // bit is set (a dozen keys would otherwise cost some 60 comparisons).
+    // A bit per (first byte, length) of the keys so far: a key is compared with the others only when its bit is
+    // set (a dozen keys would otherwise cost some 60 comparisons).
     let keyBits = 0
     let p = start + 1
-    if (text.charCodeAt(p) === CLOSE_BRACE) {
+    // `{}`: no key; otherwise keys until the closing brace (a comma before it is not JSON).
+    if (bytes[p] === CLOSE_BRACE) {
       if (p + 1 !== end) return false
-      this.level = undefined
-      this.timeNumber = Number.NaN
-      this.timeText = undefined
-      return this.set('', undefined, '')
-    }
-    for (;;) {
-      if (text.charCodeAt(p) !== QUOTE) return false
-      const keyStart = p + 1
-      // No backslash in the line: the next quote closes the key. A loop: keys are short, and each indexOf call
-      // costs more than walking a few characters.
-      let keyEnd = keyStart
-      while (keyEnd < end && text.charCodeAt(keyEnd) !== QUOTE) keyEnd++
-      if (keyEnd + 1 >= end || text.charCodeAt(keyEnd + 1) !== COLON) return false
-      const first = text.charCodeAt(keyStart)
-      if ((first >= ZERO && first <= NINE) || keys === MAX_KEYS) return false
-      const bit = 1 << ((first ^ (keyEnd - keyStart)) & 31)
-      if ((keyBits & bit) !== 0 && this.seen(text, keyStart, keyEnd, keys)) return false
-      keyBits |= bit
-      this.keyStarts[keys] = keyStart
-      this.keyEnds[keys++] = keyEnd
-      const value = keyEnd + 2
-      const c = text.charCodeAt(value)
-      let valueEnd: number
-      if (c === QUOTE) {
-        valueEnd = text.indexOf('"', value + 1) + 1
-        if (valueEnd <= 0 || valueEnd > end) return false
-      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        valueEnd = nestedEnd(text, value, end)
-        if (valueEnd < 0) return false
-      } else {
-        valueEnd = literalEnd(text, value, end)
-        if (!isLiteral(text, value, valueEnd)) return false
-      }
-      const length = keyEnd - keyStart
-      let kept = true
-      if (!levelSeen && length === 5 && text.startsWith('level', keyStart)) {
-        levelSeen = true
-        kept = false
-        if (c === QUOTE) level = text.slice(value + 1, valueEnd - 1)
-        else if (c !== OPEN_BRACE && c !== OPEN_BRACKET) level = numberAt(text, value, valueEnd)
-      } else if (!timeSeen && length === 4 && text.startsWith('time', keyStart)) {
-        timeSeen = true
-        kept = false
-        if (c === QUOTE) timeText = text.slice(value + 1, valueEnd - 1)
-        else if (c !== OPEN_BRACE && c !== OPEN_BRACKET)
-          timeNumber = numberAt(text, value, valueEnd) ?? Number.NaN
-      } else if (isKey(text, keyStart, length, this.messageKey)) {
-        if (c !== QUOTE) return false
-        message = text.slice(value + 1, valueEnd - 1)
-        kept = false
-      } else if (isKey(text, keyStart, length, this.domainKey)) {
-        if (c !== QUOTE) return false
-        domain = this.domainAt(text, value + 1, valueEnd - 1)
-        kept = false
-      } else if (c === OPEN_BRACE && isKey(text, keyStart, length, this.errorKey)) {
-        return false
-      }
-      if (kept) {
-        if (runEnd !== keyStart - 1) {
-          if (runStart >= 0) fields += `${fields === '' ? '' : ','}${text.slice(runStart, runEnd)}`
-          runStart = keyStart - 1
+    } else
+      for (;;) {
+        if (bytes[p] !== QUOTE) return false
+        const keyStart = p + 1
+        const keyEnd = stringEnd(bytes, keyStart, end)
+        if (keyEnd < 0 || keyEnd + 1 >= end || bytes[keyEnd + 1] !== COLON) return false
+        const first = bytes[keyStart]!
+        if ((first >= ZERO && first <= NINE) || keys === MAX_KEYS) return false
+        const length = keyEnd - keyStart
+        const bit = 1 << ((first ^ length) & 31)
+        if ((keyBits & bit) !== 0 && this.seen(bytes, keyStart, length, keys)) return false
+        keyBits |= bit
+        this.keyStarts[keys] = keyStart
+        this.keyEnds[keys++] = keyEnd
+        const value = keyEnd + 2
+        const c = bytes[value]
+        let valueEnd: number
+        if (c === QUOTE) {
+          valueEnd = stringEnd(bytes, value + 1, end) + 1
+          if (valueEnd <= 0) return false
+        } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+          valueEnd = nestedEnd(bytes, value, end)
+          if (valueEnd < 0) return false
+        } else {
+          valueEnd = literalEnd(bytes, value, end)
+          if (valueEnd < 0) return false
         }
-        runEnd = valueEnd
+        let kept = true
+        if (!levelSeen && length === 5 && matches(bytes, keyStart, LEVEL)) {
+          levelSeen = true
+          kept = false
+          if (c === QUOTE) level = UTF8.decode(bytes.subarray(value + 1, valueEnd - 1))
+          else if (c !== OPEN_BRACE && c !== OPEN_BRACKET) level = numberAt(bytes, value, valueEnd)
+        } else if (!timeSeen && length === 4 && matches(bytes, keyStart, TIME)) {
+          timeSeen = true
+          kept = false
+          if (c === QUOTE) timeText = UTF8.decode(bytes.subarray(value + 1, valueEnd - 1))
+          else if (c !== OPEN_BRACE && c !== OPEN_BRACKET)
+            timeNumber = numberAt(bytes, value, valueEnd) ?? Number.NaN
+        } else if (isKey(bytes, keyStart, length, this.messageKey)) {
+          if (c !== QUOTE) return false
+          messageStart = value + 1
+          messageEnd = valueEnd - 1
+          kept = false
+        } else if (isKey(bytes, keyStart, length, this.domainKey)) {
+          if (c !== QUOTE) return false
+          domain = this.domainAt(bytes, value + 1, valueEnd - 1)
+          kept = false
+        } else if (c === OPEN_BRACE && isKey(bytes, keyStart, length, this.errorKey)) {
+          return false
+        }
+        if (kept) {
+          // Adjacent to the run before (only a comma between): the run grows; else a run starts here.
+          if (runCount > 0 && runEnd === keyStart - 2) {
+            runs[2 * runCount - 1] = valueEnd
+          } else {
+            runs[2 * runCount] = keyStart - 1
+            runs[2 * runCount + 1] = valueEnd
+            runCount++
+          }
+          runEnd = valueEnd
+        }
+        const next = bytes[valueEnd]
+        if (next === CLOSE_BRACE) {
+          if (valueEnd + 1 !== end) return false
+          break
+        }
+        if (next !== COMMA) return false
+        p = valueEnd + 1
       }
-      const next = text.charCodeAt(valueEnd)
-      if (next === CLOSE_BRACE) {
-        if (valueEnd + 1 !== end) return false
-        break
-      }
-      if (next !== COMMA) return false
-      p = valueEnd + 1
-    }
-    if (runStart >= 0) fields += `${fields === '' ? '' : ','}${text.slice(runStart, runEnd)}`
     this.level = level
     this.timeNumber = timeNumber
     this.timeText = timeText
-    return this.set(message, domain, fields === '' ? '' : `{${fields}}`)
-  }
-
-  /**
-   * The string `text[start, end)`, as one of the domain values seen before when it is one of them: a line's domain
-   * then costs no string (and the lookups keyed by it find its hash computed).
-   */
-  private domainAt(text: string, start: number, end: number): string {
-    const length = end - start
-    const domains = this.domains
-    for (let i = 0; i < domains.length; i++) {
-      const known = domains[i]!
-      if (known.length === length && text.startsWith(known, start)) return known
-    }
-    const value = text.slice(start, end)
-    // Bounded: a logger putting ids in the domain field must not grow this list or its search.
-    if (domains.length < MAX_DOMAINS) domains.push(value)
-    return value
-  }
-
-  /**
-   * Index of the first backslash at or after `from` in `text`, or past any line end. Kept across the lines of one
-   * chunk: one search per backslash, not one per line (a chunk without any is searched once, to its end).
-   */
-  private nextBackslash(text: string, from: number): number {
-    if (text !== this.swept || from < this.backslashFrom) {
-      this.swept = text
-      this.backslashFrom = from
-      this.backslashAt = -1
-    }
-    if (this.backslashAt < from) {
-      const at = text.indexOf('\\', from)
-      this.backslashAt = at < 0 ? NONE : at
-      this.backslashFrom = from
-    }
-    return this.backslashAt
-  }
-
-  /** Index of the first control character (see CONTROL) at or after `from` in `text`, or `NONE`; kept per chunk. */
-  private nextControl(text: string, from: number): number {
-    if (text !== this.controlSwept || from < this.controlFrom || this.controlAt < from) {
-      this.controlSwept = text
-      this.controlFrom = from
-      CONTROL.lastIndex = from
-      const match = CONTROL.exec(text)
-      this.controlAt = match === null ? NONE : match.index
-    }
-    return this.controlAt
-  }
-
-  private set(message: string, domain: string | undefined, fields: string): true {
-    this.message = message
     this.domain = domain
-    this.fields = fields
+    this.messageStart = messageStart
+    this.messageEnd = messageEnd
+    this.runCount = runCount
     return true
   }
 
-  /** Whether the key `text[start, end)` is one of the line's first `count` keys. */
-  private seen(text: string, start: number, end: number, count: number): boolean {
+  /** The message of the line last read from `bytes`, '' when it has none. */
+  message(bytes: Uint8Array): string {
+    return this.messageStart < 0 ? '' : UTF8.decode(bytes.subarray(this.messageStart, this.messageEnd))
+  }
+
+  /** The other fields of the line last read from `bytes`, as a JSON object's text; '' when there are none. */
+  fields(bytes: Uint8Array): string {
+    if (this.runCount === 0) return ''
+    const parts: string[] = []
+    for (let k = 0; k < this.runCount; k++)
+      parts.push(UTF8.decode(bytes.subarray(this.runs[2 * k], this.runs[2 * k + 1])))
+    return `{${parts.join(',')}}`
+  }
+
+  /**
+   * The domain value `bytes[start, end)` as a string: one of the values seen before when it is one of them, so a
+   * line's domain costs no string (and the lookups keyed by it find its hash computed).
+   */
+  private domainAt(bytes: Uint8Array, start: number, end: number): string {
     const length = end - start
+    const known = this.domainBytes
+    for (let i = 0; i < known.length; i++) {
+      if (known[i]!.length === length && matches(bytes, start, known[i]!)) return this.domains[i]!
+    }
+    const value = UTF8.decode(bytes.subarray(start, end))
+    // Bounded: a logger putting ids in the domain field must not grow this list or its search.
+    if (known.length < MAX_DOMAINS) {
+      this.domains.push(value)
+      known.push(bytes.slice(start, end))
+    }
+    return value
+  }
+
+  /** Whether the key `bytes[start, start + length)` is one of the line's first `count` keys. */
+  private seen(bytes: Uint8Array, start: number, length: number, count: number): boolean {
     for (let k = 0; k < count; k++) {
       const known = this.keyStarts[k]!
       if (this.keyEnds[k]! - known !== length) continue
       let i = 0
-      while (i < length && text.charCodeAt(known + i) === text.charCodeAt(start + i)) i++
+      while (i < length && bytes[known + i] === bytes[start + i]) i++
       if (i === length) return true
     }
     return false
   }
 }
 
+const LEVEL = Buffer.from('level')
+const TIME = Buffer.from('time')
+
 /**
- * Whether `text[start, end)` is `true`, `false`, `null` or a number written as `JSON.stringify` writes it (`12`,
- * `-3.5`, `1e+21`; not `1.0`, `-0` or `01`, which a parse and stringify would change).
+ * Index of the quote closing a string whose content starts at `p`, or -1 when there is none before `end` or the
+ * string holds what the fast path declines: a backslash, or a character the text format escapes (a C0 control,
+ * DEL, a C1 control, U+2028 or U+2029). One pass, each byte checked once.
  */
-function isLiteral(text: string, start: number, end: number): boolean {
-  const length = end - start
-  if (length === 0) return false
-  const first = text.charCodeAt(start)
-  if (first === LOWER_T) return length === 4 && text.startsWith('true', start)
-  if (first === LOWER_F) return length === 5 && text.startsWith('false', start)
-  if (first === LOWER_N) return length === 4 && text.startsWith('null', start)
-  // An integer of up to 15 digits without a leading zero is written back as it is (a time, a count, an id).
-  let i = first === MINUS ? start + 1 : start
-  const digits = end - i
-  let c = text.charCodeAt(i)
-  // Not a JSON number (`Infinity`, `NaN`, `.5`, `+1`), though String(Number(...)) gives some of them back.
-  if (c < ZERO || c > NINE) return false
-  if (digits > 0 && digits <= 15 && c > ZERO && c <= NINE) {
-    while (++i < end) {
-      c = text.charCodeAt(i)
-      if (c < ZERO || c > NINE) break
+function stringEnd(bytes: Uint8Array, p: number, end: number): number {
+  for (; p < end; p++) {
+    const b = bytes[p]!
+    if (b === QUOTE) return p
+    // One comparison for the usual bytes, printable ASCII from space to ~ (quote and backslash aside).
+    if (b >= 0x20 && b < DEL) {
+      if (b === BACKSLASH) return -1
+    } else if (isEscaped(bytes, p, b)) {
+      return -1
     }
-    if (i === end) return true
-  } else if (length === 1 && first === ZERO) {
-    return true
   }
-  if (isShortDecimal(text, first === MINUS ? start + 1 : start, end)) return true
-  // An exponent, or many digits: kept only if it is what JavaScript writes for its value.
-  const literal = text.slice(start, end)
-  return String(Number(literal)) === literal
+  return -1
+}
+
+/** Whether the byte `b` at `p` (not printable ASCII) starts a character the text format escapes. */
+function isEscaped(bytes: Uint8Array, p: number, b: number): boolean {
+  if (b < 0x20 || b === DEL) return true
+  if (b === C2) {
+    const next = bytes[p + 1]!
+    return next >= 0x80 && next <= 0x9f
+  }
+  return b === E2 && bytes[p + 1] === 0x80 && (bytes[p + 2] === 0xa8 || bytes[p + 2] === 0xa9)
 }
 
 /**
- * Whether `text[p, end)` is `<integer>.<fraction>` with 15 digits at most, no leading zero but a lone one, a
- * fraction not ending in 0, and (below 1) at most five zeros after the point. JavaScript writes such a value back
- * exactly so: 15 digits name one double, so it is the shortest text for its value, and values from 1e-6 up are
- * written without an exponent. A duration or a ratio (`12.5`, `0.25`) is checked without a string.
+ * Index just past the object or array opening at `p`, or -1 when it is not closed, holds a space outside its
+ * strings (JSON as pino writes it has none), or anything {@link stringEnd} declines. Its values are copied as
+ * written.
  */
-function isShortDecimal(text: string, p: number, end: number): boolean {
-  const point = text.indexOf('.', p)
-  if (point < 0 || point >= end || end - p - 1 > 15 || point === p || point === end - 1) return false
-  if (text.charCodeAt(end - 1) === ZERO) return false
-  const lead = text.charCodeAt(p)
-  if (lead === ZERO && point !== p + 1) return false
-  for (let i = p; i < end; i++) {
-    const c = text.charCodeAt(i)
-    if (i !== point && (c < ZERO || c > NINE)) return false
-  }
-  if (lead !== ZERO) return true
-  let zeros = 0
-  while (text.charCodeAt(point + 1 + zeros) === ZERO) zeros++
-  return zeros <= 5
-}
-
-/** The number a JSON literal checked by {@link isLiteral} holds; undefined for `true`, `false` and `null`. */
-function numberAt(text: string, start: number, end: number): number | undefined {
-  const first = text.charCodeAt(start)
-  if (first === LOWER_T || first === LOWER_F || first === LOWER_N) return undefined
-  if (end - start > 15) return Number(text.slice(start, end))
-  let value = 0
-  for (let i = start; i < end; i++) {
-    const digit = text.charCodeAt(i) - ZERO
-    if (digit < 0 || digit > 9) return Number(text.slice(start, end))
-    value = value * 10 + digit
-  }
-  return value
-}
-
-/**
- * Index just past the object or array opening at `p` (a line without backslashes), or -1 when it is not closed or
- * holds a space outside its strings (JSON as pino writes it has none). Its values are copied as written.
- */
-function nestedEnd(text: string, p: number, end: number): number {
+function nestedEnd(bytes: Uint8Array, p: number, end: number): number {
   let depth = 0
   while (p < end) {
-    const c = text.charCodeAt(p)
-    if (c === QUOTE) {
-      p = text.indexOf('"', p + 1) + 1
-      if (p <= 0 || p > end) return -1
+    const b = bytes[p]!
+    if (b === QUOTE) {
+      p = stringEnd(bytes, p + 1, end) + 1
+      if (p <= 0) return -1
       continue
     }
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++
-    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+    if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++
+    else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
       if (--depth === 0) return p + 1
-    } else if (c === SPACE || c === TAB || c === CR || c === LF) return -1
+    } else if (b <= 0x20 || b >= DEL || b === BACKSLASH) return -1
     p++
   }
   return -1
 }
 
-function isKey(text: string, start: number, length: number, key: string): boolean {
-  return key.length === length && text.startsWith(key, start)
+/**
+ * End of the literal at `p` (before the `,` or `}` after it), or -1 unless it is `true`, `false`, `null` or a
+ * number written as `JSON.stringify` writes it (`12`, `-3.5`, `1e+21`; not `1.0`, `-0` or `01`, which a parse and
+ * stringify would change).
+ */
+function literalEnd(bytes: Uint8Array, p: number, end: number): number {
+  let q = p
+  while (q < end && bytes[q] !== COMMA && bytes[q] !== CLOSE_BRACE) q++
+  const length = q - p
+  const first = bytes[p]!
+  if (first === LOWER_T) return length === 4 && matches(bytes, p, TRUE) ? q : -1
+  if (first === LOWER_F) return length === 5 && matches(bytes, p, FALSE) ? q : -1
+  if (first === LOWER_N) return length === 4 && matches(bytes, p, NULL) ? q : -1
+  let i = first === MINUS ? p + 1 : p
+  // Not a JSON number (`Infinity`, `NaN`, `.5`, `+1`), though String(Number(...)) gives some of them back.
+  if (!(bytes[i]! >= ZERO && bytes[i]! <= NINE)) return -1
+  // An integer of up to 15 digits without a leading zero is written back as it is (a time, a count, an id).
+  const digits = q - i
+  if (bytes[i] === ZERO) {
+    if (digits === 1 && first !== MINUS) return q
+  } else if (digits <= 15) {
+    while (i < q && bytes[i]! >= ZERO && bytes[i]! <= NINE) i++
+    if (i === q) return q
+  }
+  if (isShortDecimal(bytes, first === MINUS ? p + 1 : p, q)) return q
+  // An exponent, or many digits: kept only if it is what JavaScript writes for its value.
+  const literal = UTF8.decode(bytes.subarray(p, q))
+  return String(Number(literal)) === literal ? q : -1
+}
+
+const TRUE = Buffer.from('true')
+const FALSE = Buffer.from('false')
+const NULL = Buffer.from('null')
+
+/**
+ * Whether `bytes[p, end)` is `<integer>.<fraction>` with 15 digits at most, no leading zero but a lone one, a
+ * fraction not ending in 0, and (below 1) at most five zeros after the point. JavaScript writes such a value back
+ * exactly so: 15 digits name one double, so it is the shortest text for its value, and values from 1e-6 up are
+ * written without an exponent. A duration or a ratio (`12.5`, `0.25`) is checked without a string.
+ */
+function isShortDecimal(bytes: Uint8Array, p: number, end: number): boolean {
+  if (end - p - 1 > 15 || bytes[end - 1] === ZERO) return false
+  let point = -1
+  for (let i = p; i < end; i++) {
+    const b = bytes[i]!
+    if (b === DOT && point < 0) point = i
+    else if (b < ZERO || b > NINE) return false
+  }
+  if (point <= p || point === end - 1) return false
+  if (bytes[p] !== ZERO) return true
+  if (point !== p + 1) return false
+  let zeros = 0
+  while (bytes[point + 1 + zeros] === ZERO) zeros++
+  return zeros <= 5
+}
+
+/** The number a literal checked by {@link literalEnd} holds; undefined for `true`, `false` and `null`. */
+function numberAt(bytes: Uint8Array, start: number, end: number): number | undefined {
+  const first = bytes[start]
+  if (first === LOWER_T || first === LOWER_F || first === LOWER_N) return undefined
+  if (end - start <= 15) {
+    let value = 0
+    let i = start
+    for (; i < end; i++) {
+      const digit = bytes[i]! - ZERO
+      if (digit < 0 || digit > 9) break
+      value = value * 10 + digit
+    }
+    if (i === end) return value
+  }
+  return Number(UTF8.decode(bytes.subarray(start, end)))
+}
+
+/** Whether `bytes` holds `word` at `p`. */
+function matches(bytes: Uint8Array, p: number, word: Uint8Array): boolean {
+  for (let i = 0; i < word.length; i++) if (bytes[p + i] !== word[i]) return false
+  return true
+}
+
+function isKey(bytes: Uint8Array, start: number, length: number, key: Uint8Array): boolean {
+  return key.length === length && matches(bytes, start, key)
 }
