@@ -235,30 +235,9 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   }
 
   /**
-   * {@link routeText} for a record whose fields are already JSON text (`''` for none), as a transport that reads
-   * them straight from a JSON line has them: see {@link renderTextLine}. `clean`: the message and fields hold no
-   * character that {@link escapeControl} changes (the caller checked), so they are not searched again.
-   */
-  routeTextLine(
-    time: number,
-    level: string,
-    domain: string | undefined,
-    message: string,
-    fields: string,
-    clean = false,
-  ): void {
-    const shown = domain !== undefined && domain.length > 0 ? domain : this.options.defaultDomain
-    this.route(
-      time,
-      level,
-      domain,
-      this.textLines.render(validTime(time), level, shown, message, fields, clean),
-    )
-  }
-
-  /**
-   * {@link routeTextLine} from the bytes of the JSON line: see {@link TextLineRenderer.renderBytes} for what
-   * `source`, the message range and the field runs are. Nothing in them needs escaping (the caller checked).
+   * {@link routeText} for a record read straight from the bytes of a JSON line, without parsing it: see
+   * {@link TextLineRenderer.renderBytes} for what `source`, the message range and the field runs are. Nothing in
+   * them needs escaping (the caller checked).
    */
   routeTextBytes(
     time: number,

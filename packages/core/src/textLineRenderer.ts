@@ -12,51 +12,34 @@ const NEWLINE = 10
 const MAX_HEADS = 1024
 
 /**
- * Renders the first line of `text` records as {@link renderTextLine} does, for a transport that routes many of
- * them: what repeats from record to record is rendered once and kept (the timestamp of the last millisecond seen,
- * the ` LEVEL [domain]` of each level and domain), so a record costs little more than its own message and fields.
+ * Renders the first line of `text` records as {@link renderTextLine} does, as UTF-8 bytes, for a transport that
+ * reads records straight from JSON lines: what repeats from record to record is rendered once and kept (the
+ * timestamp of the last millisecond seen, the ` LEVEL [domain]` of each level and domain), and the message and
+ * fields are copied from the line's bytes, so a record costs little more than copying them.
  *
  * @example
  * ```ts
  * const renderer = new TextLineRenderer((t) => new Date(t).toISOString())
- * renderer.render(0, 'warn', 'db', 'slow query', '{"ms":812}', false)
- * // '1970-01-01T00:00:00.000Z WARN [db] slow query {"ms":812}\n'
+ * const line = Buffer.from('{"level":40,"ms":812,"msg":"slow query"}')
+ * renderer.renderBytes(0, 'warn', 'db', line, 28, 38, Int32Array.of(12, 20), 1)
+ * // the bytes of '1970-01-01T00:00:00.000Z WARN [db] slow query {"ms":812}\n'
  * ```
  */
 export class TextLineRenderer {
   private stampTime = Number.NaN
-  private stampText = ''
-  private readonly heads = new Map<string, Map<string, string>>()
+  /** The timestamp of {@link stampTime}, escaped, as UTF-8. */
+  private stampBytes: Uint8Array = new Uint8Array(0)
+  /** ` LEVEL [domain]` as UTF-8, by level and domain. */
+  private readonly heads = new Map<string, Map<string, Uint8Array>>()
   private headCount = 0
-  /** {@link stampText} as UTF-8, for {@link renderBytes}; made when first needed for each millisecond. */
-  private stampBytes: Uint8Array | undefined
-  private readonly headBytes = new Map<string, Uint8Array>()
   /** Where {@link renderBytes} puts a record: a view of it is valid until its next call. */
   private line = new Uint8Array(4096)
 
   constructor(private readonly timestamp: (t: number) => string) {}
 
   /**
-   * @param fields - the fields' JSON text, `''` for none
-   * @param clean - `message` and `fields` hold no character {@link escapeControl} changes (the caller checked)
-   */
-  render(
-    time: number,
-    level: string,
-    domain: string,
-    message: string,
-    fields: string,
-    clean: boolean,
-  ): string {
-    this.stamp(time)
-    let out = this.stampText + this.head(level, domain)
-    if (message !== '') out += ` ${clean ? message : escapeControl(message)}`
-    if (fields !== '') out += ` ${clean ? fields : escapeControl(fields)}`
-    return `${out}\n`
-  }
-
-  /**
-   * {@link render} as UTF-8 bytes, from the bytes of the JSON line the record came from: the message is
+   * The record's first line as {@link renderTextLine} writes it, as UTF-8 bytes, from the bytes of the JSON line
+   * the record came from: the message is
    * `source[messageStart, messageEnd)` (none when `messageStart` is -1), the fields the runs `source[runs[2k],
    * runs[2k + 1])`, k below `runCount`, joined by commas in braces. Nothing is escaped: the caller checked that
    * nothing needs it. Saves building the record as a string and encoding it.
@@ -73,10 +56,13 @@ export class TextLineRenderer {
     runs: Int32Array,
     runCount: number,
   ): Uint8Array {
-    this.stamp(time)
-    if (this.stampBytes === undefined) this.stampBytes = UTF8.encode(this.stampText)
+    if (time !== this.stampTime) {
+      // The timestamp is escaped too: a strftime pattern may contain %n or %t.
+      this.stampBytes = UTF8.encode(escapeControl(this.timestamp(time)))
+      this.stampTime = time
+    }
     const stamp = this.stampBytes
-    const head = this.headBytesOf(level, domain)
+    const head = this.head(level, domain)
     const hasMessage = messageEnd > messageStart
     let size = stamp.length + head.length + 1
     if (hasMessage) size += 1 + messageEnd - messageStart
@@ -105,30 +91,11 @@ export class TextLineRenderer {
     return new Uint8Array(line.buffer, line.byteOffset, at)
   }
 
-  /** Makes the timestamp of `time` the current one, rendering it unless it is the last one's. */
-  private stamp(time: number): void {
-    if (time === this.stampTime) return
-    // The timestamp is escaped too: a strftime pattern may contain %n or %t.
-    this.stampText = escapeControl(this.timestamp(time))
-    this.stampTime = time
-    this.stampBytes = undefined
-  }
-
-  private headBytesOf(level: string, domain: string): Uint8Array {
-    const head = this.head(level, domain)
-    let bytes = this.headBytes.get(head)
-    if (bytes === undefined) {
-      bytes = UTF8.encode(head)
-      if (this.headBytes.size < MAX_HEADS) this.headBytes.set(head, bytes)
-    }
-    return bytes
-  }
-
-  private head(level: string, domain: string): string {
+  private head(level: string, domain: string): Uint8Array {
     let byDomain = this.heads.get(level)
     const known = byDomain?.get(domain)
     if (known !== undefined) return known
-    const head = ` ${escapeControl(level.toUpperCase())} [${escapeControl(domain)}]`
+    const head = UTF8.encode(` ${escapeControl(level.toUpperCase())} [${escapeControl(domain)}]`)
     if (this.headCount < MAX_HEADS) {
       if (byDomain === undefined) {
         byDomain = new Map()
