@@ -269,8 +269,8 @@ export class LanesStream extends Writable {
   }
 
   /**
-   * Routes the whole lines of `chunk` from `start` (up to its last line feed) in the text format. The chunk is encoded once; lines as pino
-   * writes them are rendered from their bytes (see TextLineReader), others are parsed.
+   * Routes the whole lines of `chunk` from `start` (up to its last line feed) in the text format. The chunk is
+   * encoded once; lines as pino writes them are rendered from their bytes (see TextLineReader), others parsed.
    */
   private routeTextLines(chunk: string, start: number): void {
     const { textLine, router, labels, times } = this
