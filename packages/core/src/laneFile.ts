@@ -2,7 +2,6 @@ import { fstatSync, openSync, readdirSync, readSync, writeSync, writevSync } fro
 import { join } from 'node:path'
 import {
   closeQuietly,
-  enterFolderSync,
   entryOf,
   explainRefusal,
   foreignEntry,

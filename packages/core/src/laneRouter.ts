@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
+import { FolderDescriptors } from './folderDescriptors.js'
+import { writeOrHold } from './heldLanes.js'
 import { createIntervalClock, type Interval, type IntervalClock, MAX_CLOCK_SKEW_MS } from './intervalClock.js'
 import { LaneFile, type LaneFileHost } from './laneFile.js'
 import { type LaneSet, LaneSets } from './laneSet.js'
@@ -7,7 +9,6 @@ import { prepareLanesDir } from './lanesDir.js'
 import type { MaintenanceErrorEvent } from './maintenance.js'
 import { type MaintenanceHost, MaintenanceScheduler } from './maintenanceScheduler.js'
 import type { ResolvedLanesOptions } from './options.js'
-import { closeQuietly, enterFolderSync } from './ownFiles.js'
 import { formatSize } from './sizes.js'
 import { compileStrftime } from './strftime.js'
 import { renderTextRecord } from './textFormat.js'
@@ -64,14 +65,6 @@ interface FolderState {
 
 const MAX_DATE_MS = 8.64e15
 const MIN_SWEEP_MS = 1_000
-
-/**
- * With every descriptor `maxOpenFiles` allows taken, a lane whose file is closed waits until it has this many bytes
- * queued, or for {@link HOLD_MS}, before it is written (see `writeDue`).
- */
-const HOLD_BYTES = 16 * 1024
-/** The longest a record waits in a held lane: what `tail -F` and shippers may see as latency, with many lanes. */
-const HOLD_MS = 100
 
 /** Records up to this many UTF-16 units are encoded once for all their lanes; longer ones once per lane. */
 const MAX_SCRATCH_CHARS = 16 * 1024
@@ -135,11 +128,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
    */
   private readonly openFiles = new Set<LaneFile>()
   private readonly maxOpenFiles: number
-  /**
-   * A descriptor per interval folder with lanes open in it (see {@link folderDescriptor}): one or two at a time,
-   * beside the lane files `maxOpenFiles` counts.
-   */
-  private readonly folderFds = new Map<string, number>()
+  private readonly folderFds: FolderDescriptors
   /** Writes the lanes held back by {@link writeDue} once their time is up. */
   private holdTimer: NodeJS.Timeout | undefined
   readonly maxFileSize: number
@@ -155,6 +144,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.clock = createIntervalClock(options.intervalMinutes, zone)
     this.timestamp = compileStrftime(options.timestampFormat, zone)
     this.textLines = new TextLineRenderer(this.timestamp)
+    this.folderFds = new FolderDescriptors(options.dir, options.dirMode)
     this.graceMs = settings.graceMs ?? 30_000
     this.maxHeldBytes = options.maxHeldSize
     this.maxOpenFiles = options.maxOpenFiles
@@ -405,19 +395,11 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   }
 
   folderDescriptor(name: string): number {
-    let fd = this.folderFds.get(name)
-    if (fd === undefined) {
-      fd = enterFolderSync(this.options.dir, name, this.dirMode)
-      this.folderFds.set(name, fd)
-    }
-    return fd
+    return this.folderFds.get(name)
   }
 
   forgetFolder(name: string): void {
-    const fd = this.folderFds.get(name)
-    if (fd === undefined) return
-    this.folderFds.delete(name)
-    closeQuietly(fd)
+    this.folderFds.forget(name)
   }
 
   /** Lane files open now: never more than `maxOpenFiles`. */
@@ -518,13 +500,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     })
   }
 
-  /**
-   * The writes of a turn. While every descriptor `maxOpenFiles` allows is taken, a lane whose file is closed and
-   * that has less than {@link HOLD_BYTES} queued is held back for up to {@link HOLD_MS}: writing it would cost an
-   * `open(2)` and a `close(2)` (of the least recently written file) for a few lines, and with thousands of lanes
-   * every write would. Otherwise, and for every other lane, everything is written, as {@link flushSync} does
-   * (which `flush`, `close` and the exit hook call: they never hold anything back).
-   */
+  /** The writes of a turn: everything, unless every descriptor is taken (see {@link writeOrHold}). */
   private writeDue(): void {
     if (this.openFiles.size < this.maxOpenFiles) {
       this.flushSync()
@@ -534,21 +510,9 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     const now = Date.now()
     let nextDue = Number.POSITIVE_INFINITY
     for (const folder of this.folders.values()) {
-      let written = false
-      for (const file of folder.files) {
-        if (!file?.pending) continue
-        if (!file.isOpen && !file.isFailing && file.queuedBytes < HOLD_BYTES) {
-          if (file.heldSince < 0) file.heldSince = now
-          const due = file.heldSince + HOLD_MS
-          if (due > now) {
-            nextDue = Math.min(nextDue, due)
-            continue
-          }
-        }
-        file.write()
-        written = true
-      }
-      if (written) folder.used = this.generation
+      const turn = writeOrHold(folder.files, now)
+      if (turn.written) folder.used = this.generation
+      nextDue = Math.min(nextDue, turn.nextDue)
     }
     if (nextDue !== Number.POSITIVE_INFINITY && this.holdTimer === undefined) {
       this.holdTimer = setTimeout(() => {
