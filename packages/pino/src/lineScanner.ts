@@ -489,7 +489,7 @@ function skipNested(text: string, p: number, end: number): number {
 }
 
 /** End of a number or `true`/`false`/`null` starting at `p`: the next structural character or space. */
-export function literalEnd(text: string, p: number, end: number): number {
+function literalEnd(text: string, p: number, end: number): number {
   while (p < end) {
     const c = text.charCodeAt(p)
     if (

@@ -49,9 +49,9 @@ const UTF8 = new TextDecoder()
  * const reader = new TextLineReader('msg', 'domain', 'err')
  * const line = Buffer.from('{"level":30,"time":1764000000000,"pid":7,"domain":"db","ms":5,"msg":"query"}')
  * reader.read(line, 0, line.length) // true
- * reader.message(line) // 'query'
  * reader.domain // 'db'
- * reader.fields(line) // '{"pid":7,"ms":5}'
+ * line.toString('utf8', reader.messageStart, reader.messageEnd) // 'query'
+ * reader.runCount // 2: `"pid":7` and `"ms":5`, the fields TextLineRenderer.renderBytes writes as {"pid":7,"ms":5}
  * ```
  */
 export class TextLineReader {
@@ -68,7 +68,7 @@ export class TextLineReader {
   messageEnd = -1
   /**
    * The other fields as runs of adjacent `"key":value` pairs: run k is the bytes from `runs[2k]` to
-   * `runs[2k + 1]`; {@link fields} joins them with commas in braces.
+   * `runs[2k + 1]`, to be joined with commas in braces.
    */
   readonly runs: Int32Array = new Int32Array(2 * MAX_KEYS)
   runCount = 0
@@ -201,20 +201,6 @@ export class TextLineReader {
     this.messageEnd = messageEnd
     this.runCount = runCount
     return true
-  }
-
-  /** The message of the line last read from `bytes`, '' when it has none. */
-  message(bytes: Uint8Array): string {
-    return this.messageStart < 0 ? '' : UTF8.decode(bytes.subarray(this.messageStart, this.messageEnd))
-  }
-
-  /** The other fields of the line last read from `bytes`, as a JSON object's text; '' when there are none. */
-  fields(bytes: Uint8Array): string {
-    if (this.runCount === 0) return ''
-    const parts: string[] = []
-    for (let k = 0; k < this.runCount; k++)
-      parts.push(UTF8.decode(bytes.subarray(this.runs[2 * k], this.runs[2 * k + 1])))
-    return `{${parts.join(',')}}`
   }
 
   /**
