@@ -66,6 +66,7 @@ export {
   parseInterval,
 } from './intervalClock.js'
 export { LaneFile, type LaneFileHost } from './laneFile.js'
+export { type LaneFileName, parseLaneFileName, partName } from './laneFileNames.js'
 export {
   type LaneErrorEvent,
   LaneRouter,

@@ -1,5 +1,6 @@
 import { fstatSync, openSync, readdirSync, readSync, writeSync, writevSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseLaneFileName, partName } from './laneFileNames.js'
 import {
   closeQuietly,
   entryOf,
@@ -549,21 +550,15 @@ export class LaneFile {
   }
 }
 
-/** The file name of a lane's part: `db.log` for part 0, then `db.1.log`, `db.2.log`, ... */
-export function partName(lane: string, part: number): string {
-  return part === 0 ? `${lane}.log` : `${lane}.${part}.log`
-}
-
-const PART_SUFFIX = /^([1-9][0-9]{0,8})\.log(\.gz)?$/
-
 /** The highest part of `lane` in the folder at `folder` (`<lane>.N.log` or `<lane>.N.log.gz`); 0 when none. */
 function highestPart(folder: string, lane: string): number {
   let highest = 0
   const prefix = `${lane}.`
   for (const name of readdirSync(folder)) {
+    // The prefix first: with thousands of lanes in a folder, most names are another lane's.
     if (!name.startsWith(prefix)) continue
-    const match = PART_SUFFIX.exec(name.slice(prefix.length))
-    if (match !== null) highest = Math.max(highest, Number(match[1]))
+    const parsed = parseLaneFileName(name)
+    if (parsed !== undefined && parsed.lane === lane) highest = Math.max(highest, parsed.part)
   }
   return highest
 }

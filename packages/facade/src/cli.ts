@@ -76,8 +76,9 @@ const LS_HELP = `Usage: loglanes ls [dir]
 
 Lists the interval folders under dir (default: logs), oldest first, with each lane file's size and
 line count as an aligned table: for <lane>.log.gz, the size on disk and the lines it holds once
-decompressed; the parts of a lane capped by maxFileSize (<lane>.1.log, ...) in part order. Lane files directly in dir (interval 'none') are listed under the folder '.'. The
-totals and the current link follow.
+decompressed; the parts of a lane capped by maxFileSize (<lane>.1.log, ...) in part order. Lane
+files directly in dir (interval 'none') are listed under the folder '.'. The totals and the
+current link follow.
 
 Options:
   -h, --help  show this help

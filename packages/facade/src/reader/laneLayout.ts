@@ -1,14 +1,10 @@
 import type { Dirent } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { LANE_NAME_PATTERN, LogFolder } from '@loglanes/core'
+import { LogFolder, parseLaneFileName } from '@loglanes/core'
 
 // Interval folder names: `YYYY-MM-DD` (24h) or `YYYY-MM-DD__HH-MM`; zero-padded, so they sort by time as text.
 const FOLDER_NAME = /^\d{4}-\d{2}-\d{2}(?:__\d{2}-\d{2})?$/
-// A lane file: `<lane>.log`, or a later part of a lane capped by `maxFileSize` (`<lane>.<N>.log`, N from 1), each
-// plain or compressed (`.gz`). Lane names hold no dot, so the name and the part cannot be confused.
-const LANE_FILE = /^(.+?)(?:\.([1-9][0-9]{0,8}))?\.log(\.gz)?$/
-
 /** The files of one part of a lane in one folder: the gzip archive (read first) and the plain file of later records. */
 export interface LanePartFiles {
   /** 0 for `<lane>.log`, N for `<lane>.N.log`. */
@@ -37,21 +33,6 @@ export interface LaneGroup {
   readonly lanes: readonly LaneFileSet[]
 }
 
-/**
- * The lane and part of a file name: `db` part 0 for `db.log` and `db.log.gz`, part 2 for `db.2.log`; undefined for
- * anything else (dot-files such as `.loglanes.lock` or a compression's private copies, other files, names that are
- * not lane names).
- */
-export function laneOfFileName(name: string): { lane: string; part: number; archive: boolean } | undefined {
-  const match = LANE_FILE.exec(name)
-  if (!match || !LANE_NAME_PATTERN.test(match[1]!)) return undefined
-  return {
-    lane: match[1]!,
-    part: match[2] === undefined ? 0 : Number(match[2]),
-    archive: match[3] !== undefined,
-  }
-}
-
 /** Every file of `files`, in reading order: part by part, each part's archive before its plain file. */
 export function laneFilePaths(files: LaneFileSet): { path: string; archive: boolean }[] {
   const paths: { path: string; archive: boolean }[] = []
@@ -74,7 +55,7 @@ export function lanesOf(entries: readonly Dirent[], folder: string): LaneFileSet
   for (const entry of entries) {
     // Symbolic links are skipped: a link to a lane file would show its records twice.
     if (!entry.isFile()) continue
-    const parsed = laneOfFileName(entry.name)
+    const parsed = parseLaneFileName(entry.name)
     if (parsed === undefined) continue
     let files = byLane.get(parsed.lane)
     if (files === undefined) {
