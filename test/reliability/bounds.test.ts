@@ -142,41 +142,51 @@ describe.concurrent('a batch grown by a huge record shrinks back once it is writ
 if (TMPFS_UNAVAILABLE) console.warn(`bounds: the full-disk case is skipped: ${TMPFS_UNAVAILABLE}`)
 
 describe.skipIf(TMPFS_UNAVAILABLE !== undefined)(
-  '30 lanes on a full disk (a filled tmpfs) with 90 MB logged',
+  '30 lanes on a full disk (a filled tmpfs) with 160 MB logged',
   () => {
     /**
-     * 90,000 records of about 1 KB round robin over the 30 lanes, with 16 MiB held at most: before, each lane kept
-     * up to 32 MiB, so all 90 MB stayed in memory. (A peak RSS varies by tens of MiB between runs of pino, so the
-     * cap is set well below what it bounds.)
+     * 180,000 records of about 1 KB round robin over the 30 lanes, with 16 MiB held at most. Without the cap every
+     * byte stays in memory: with `maxHeldSize: '1GB'` pino's peak RSS rose by about 230 MiB here, far past the
+     * bound. A peak RSS also moves by tens of MiB from run to run (V8's heap grows with the machine's load: CI once
+     * saw +66 MiB for 90,000 records that rise by 0-26 MiB on a quiet machine), so a rise over the bound is measured
+     * once more and the smaller of the two is compared: a real hold exceeds it every time.
      */
-    const held = { domains: DOMAINS, levelFiles: false, maxHeldSize: '16MB', records: 90_000, size: 900 }
+    const RECORDS = 180_000
+    const held = { domains: DOMAINS, levelFiles: false, maxHeldSize: '16MB', records: RECORDS, size: 900 }
+    const BOUND = 16 * MiB + 48 * MiB
+
+    /** A run on a free disk (every record found) and one on a full disk: the rise of peak RSS between them. */
+    async function riseOnFullDisk(entry: string): Promise<number> {
+      const free = tempDir()
+      const baseline = await boundsRun(entry, 'held', free, held)
+      expect(baseline.code).toBe(0)
+      expect(baseline.stderr).toBe('')
+      expect(listFiles(free)).toHaveLength(30)
+      const found = DOMAINS.reduce((sum, lane) => sum + readLines(join(free, `${lane}.log`)).length, 0)
+      expect(found).toBe(RECORDS)
+
+      const { disk } = mountTmpfs('1m')
+      const dir = join(disk, 'logs')
+      mkdirSync(dir)
+      fillDisk(join(disk, 'filler'))
+      const run = await boundsRun(entry, 'held', dir, held)
+      expect(run.code).toBe(0)
+      const lost = lostByReason(run.stderr)
+      // Each lane: refused beyond the cap (reported at close), then what it held (reported lost at close).
+      expect(lost.lines).toBe(60)
+      expect(lost.refused).toBeGreaterThan(0)
+      expect(lost.refused + lost.atClose).toBe(RECORDS)
+      return (run.outcome.maxRssKiB! - baseline.outcome.maxRssKiB!) * 1024
+    }
 
     it.each(ENTRIES)(
       "%s: maxHeldSize '16MB': peak RSS at most 16 MiB (+48 MiB) above the same run on a free disk; every record found or reported lost",
       async (entry) => {
-        const free = tempDir()
-        const baseline = await boundsRun(entry, 'held', free, held)
-        expect(baseline.code).toBe(0)
-        expect(baseline.stderr).toBe('')
-        expect(listFiles(free)).toHaveLength(30)
-        const found = DOMAINS.reduce((sum, lane) => sum + readLines(join(free, `${lane}.log`)).length, 0)
-        expect(found).toBe(90_000)
-
-        const { disk } = mountTmpfs('1m')
-        const dir = join(disk, 'logs')
-        mkdirSync(dir)
-        fillDisk(join(disk, 'filler'))
-        const run = await boundsRun(entry, 'held', dir, held)
-        expect(run.code).toBe(0)
-        const lost = lostByReason(run.stderr)
-        // Each lane: refused beyond the cap (reported at close), then what it held (reported lost at close).
-        expect(lost.lines).toBe(60)
-        expect(lost.refused).toBeGreaterThan(0)
-        expect(lost.refused + lost.atClose).toBe(90_000)
-        const rise = (run.outcome.maxRssKiB! - baseline.outcome.maxRssKiB!) * 1024
-        expect(rise).toBeLessThan(16 * MiB + 48 * MiB)
+        let rise = await riseOnFullDisk(entry)
+        if (rise >= BOUND) rise = Math.min(rise, await riseOnFullDisk(entry))
+        expect(rise).toBeLessThan(BOUND)
       },
-      120_000,
+      180_000,
     )
   },
 )
