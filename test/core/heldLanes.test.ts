@@ -1,6 +1,7 @@
 // With more lanes than maxOpenFiles, a lane whose file is closed waits (at most 100 ms, or until it has 16 KiB) before
 // its records are written: a few lines would otherwise cost an open(2) and a close(2) each. flush and close never
-// hold anything back.
+// hold anything back. A closed lane never buffers more than those 16 KiB (its buffers come from a pool the lanes
+// share).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep, setImmediate as turn } from 'node:timers/promises'
@@ -69,6 +70,58 @@ describe('lanes held back while maxOpenFiles is reached', () => {
     expect(numbers(dir, 'l3')).toEqual([])
     await r.close()
     expect(numbers(dir, 'l3')).toEqual([0])
+  })
+
+  it('a closed lane never buffers past 16 KiB: the record that would pass it writes the batch at once', async () => {
+    const dir = tempDir()
+    const r = router(dir)
+    for (const lane of ['l0', 'l1']) r.route(T, 'info', lane, record(lane, 0))
+    await r.flush()
+    // Records of 1,024 bytes, as a transport hands them (bytes): the 16th fills 16 KiB exactly, the 17th does not
+    // fit and writes the first 16 first.
+    const line = (n: number) => Buffer.from(record('l2', n, 'x'.repeat(1024 - record('l2', n).length)))
+    expect(line(0).length).toBe(1024)
+    for (let n = 0; n < 16; n++) r.routeBytes(T, 'info', 'l2', line(n))
+    expect(numbers(dir, 'l2')).toEqual([])
+    r.routeBytes(T, 'info', 'l2', line(16))
+    // No turn has passed: only the batch that reached the cap is written.
+    expect(numbers(dir, 'l2')).toEqual(Array.from({ length: 16 }, (_, n) => n))
+    for (let n = 17; n < 40; n++) r.routeBytes(T, 'info', 'l2', line(n))
+    await r.close()
+    expect(numbers(dir, 'l2')).toEqual(Array.from({ length: 40 }, (_, n) => n))
+  })
+
+  it('lanes that close and reopen in waves reuse batch buffers: every record once, in order, in its own lane', async () => {
+    const dir = tempDir()
+    const r = router(dir)
+    for (let wave = 0; wave < 30; wave++) {
+      // Each wave: every lane gets records of its own, of varied sizes; two descriptors for five lanes.
+      for (let i = 0; i < 12; i++) {
+        for (const [k, lane] of LANES.entries()) {
+          r.route(
+            T,
+            'info',
+            lane,
+            record(lane, wave * 12 + i, lane.repeat(((wave * 7 + i * 13 + k * 5) % 40) * 25)),
+          )
+        }
+      }
+      if (wave % 3 === 0) await r.flush()
+      else await turn()
+    }
+    await r.close()
+    for (const lane of LANES) {
+      const text = readFileSync(join(dir, `${lane}.log`), 'utf8')
+      const lines = text.split('\n').filter((l) => l !== '')
+      expect(lines.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual(
+        Array.from({ length: 360 }, (_, n) => n),
+      )
+      for (const l of lines) {
+        const parsed = JSON.parse(l) as { lane: string; pad: string }
+        expect(parsed.lane).toBe(lane)
+        expect(parsed.pad.replaceAll(lane, '')).toBe('')
+      }
+    }
   })
 
   it('flush and close write every held lane at once', async () => {

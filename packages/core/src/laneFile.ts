@@ -1,5 +1,7 @@
 import { fstatSync, openSync, readdirSync, readSync, writeSync, writevSync } from 'node:fs'
 import { join } from 'node:path'
+import { type BatchPool, POOLED_BYTES } from './batchPool.js'
+import { HOLD_BYTES } from './heldLanes.js'
 import { parseLaneFileName, partName } from './laneFileNames.js'
 import {
   closeQuietly,
@@ -47,11 +49,12 @@ export interface LaneFileHost {
   forgetFolder(name: string): void
   /** `maxFileSize` in bytes: a lane goes on in `<lane>.1.log`, `<lane>.2.log`, ... past it; 0 for no cap. */
   readonly maxFileSize: number
+  /** Where a lane takes its first batch buffer and gives it back when its file closes with nothing queued. */
+  readonly batches: BatchPool
 }
 
 /** Bytes buffered per lane before they are written at once; bounds memory and makes each write one big batch. */
 const CHUNK_BYTES = 256 * 1024
-const FIRST_CAPACITY = 4 * 1024
 /** Times a batch is written again to a new file when its file was removed under it, before the lane fails. */
 const MAX_REWRITES = 3
 /** Writes in a row that leave only part of a record before the lane counts as failing (a nearly full disk). */
@@ -108,6 +111,8 @@ export class LaneFile {
   private knownIno = -1
   /** The file's size as the last {@link endsLine} saw it. */
   private size = 0
+  /** The size `fstat` gave when the file was just opened, for the first {@link endsLine} after it; -1 once used. */
+  private openedSize = -1
   /** Room for the file's last byte, read by {@link endsLine}. */
   private readonly lastByte = Buffer.alloc(1)
   /** The open file had no name left after the last write (its folder or itself was deleted). */
@@ -206,6 +211,7 @@ export class LaneFile {
     this.held.length = 0
     this.heldBytes = 0
     this.length = 0
+    this.host.batches.give(this.batch)
     this.batch = EMPTY
     this.settleHeld()
   }
@@ -226,13 +232,26 @@ export class LaneFile {
       this.toldHeld += size
     }
     if (this.length + size <= this.batch.length) return true
-    if (this.length > 0 && this.length + size > CHUNK_BYTES) this.batchFull()
+    // A lane whose file is closed is written rather than grown past a pooled buffer: its host would write it at
+    // the end of the turn anyway (it holds HOLD_BYTES), and thousands of such lanes keep small buffers.
+    if (
+      this.length > 0 &&
+      (this.length + size > CHUNK_BYTES || (this.fd < 0 && !this.failing && this.batch.length >= HOLD_BYTES))
+    )
+      this.batchFull()
     if (this.length + size > this.batch.length) {
-      const grown = Buffer.allocUnsafe(
-        Math.max(this.length + size, Math.min(Math.max(this.batch.length * 2, FIRST_CAPACITY), CHUNK_BYTES)),
-      )
-      this.batch.copy(grown, 0, 0, this.length)
-      this.batch = grown
+      if (this.length === 0 && size <= POOLED_BYTES) {
+        // The first buffer (or the one after a huge record) comes from the host's pool (see BatchPool).
+        this.host.batches.give(this.batch)
+        this.batch = this.host.batches.take()
+      } else {
+        const grown = Buffer.allocUnsafe(
+          Math.max(this.length + size, Math.min(this.batch.length * 2, CHUNK_BYTES)),
+        )
+        this.batch.copy(grown, 0, 0, this.length)
+        this.host.batches.give(this.batch)
+        this.batch = grown
+      }
     }
     return true
   }
@@ -244,9 +263,10 @@ export class LaneFile {
       if (!this.failing) return
     }
     if (this.length === 0) return
+    // The held view keeps the buffer: the next record takes another.
     this.held.push(this.batch.subarray(0, this.length))
     this.heldBytes += this.length
-    this.batch = Buffer.allocUnsafe(FIRST_CAPACITY)
+    this.batch = EMPTY
     this.length = 0
   }
 
@@ -257,8 +277,11 @@ export class LaneFile {
   closeDescriptor(): void {
     this.closeFd()
     // Nothing queued: give the batch back too, so that thousands of quiet lanes (many folders, many domains) hold
-    // no buffers. The next record allocates one again.
-    if (!this.pending) this.batch = EMPTY
+    // no buffers. The next record takes one from the pool again.
+    if (!this.pending) {
+      this.host.batches.give(this.batch)
+      this.batch = EMPTY
+    }
   }
 
   /** Writes what is queued, then tells the host that the file was written, or how much the lane holds if failing. */
@@ -302,8 +325,8 @@ export class LaneFile {
         return false
       }
       this.length = 0
-      // A batch grown past a chunk by one huge record goes back to its first size once that record is written.
-      if (this.batch.length > CHUNK_BYTES) this.batch = Buffer.allocUnsafe(FIRST_CAPACITY)
+      // A batch grown past a chunk by one huge record is let go once that record is written.
+      if (this.batch.length > CHUNK_BYTES) this.batch = EMPTY
     }
     if (this.failing) this.recover()
     return true
@@ -413,7 +436,9 @@ export class LaneFile {
    * lock, and the end is read again. Only a stable end without a line break is a fragment left behind.
    */
   private endsLine(): boolean {
-    let size = fstatSync(this.fd).size
+    // Just opened: the open's own check read the size a moment ago; one fstat per reopened lane saved.
+    let size = this.openedSize >= 0 ? this.openedSize : fstatSync(this.fd).size
+    this.openedSize = -1
     for (let look = 0; ; look++) {
       this.size = size
       if (size === 0 || size === this.knownEnd) return true
@@ -454,6 +479,7 @@ export class LaneFile {
         throw foreignEntry(this.path, kind)
       }
       this.fd = fd
+      this.openedSize = info.size
       // The same file, as long as this process left it (reopened after maxOpenFiles closed it): it still ends with
       // this process's last batch, and the next batch need not read its last byte.
       if (info.ino !== this.knownIno || info.size !== this.knownEnd) this.knownEnd = -1
@@ -546,6 +572,7 @@ export class LaneFile {
     if (this.fd < 0) return
     closeQuietly(this.fd)
     this.fd = -1
+    this.openedSize = -1
     this.host.fileClosed(this)
   }
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
+import { BatchPool } from './batchPool.js'
 import { FolderDescriptors } from './folderDescriptors.js'
 import { writeOrHold } from './heldLanes.js'
 import { createIntervalClock, type Interval, type IntervalClock, MAX_CLOCK_SKEW_MS } from './intervalClock.js'
@@ -132,6 +133,8 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
   /** Writes the lanes held back by {@link writeDue} once their time is up. */
   private holdTimer: NodeJS.Timeout | undefined
   readonly maxFileSize: number
+  /** Batch buffers lanes give back and take again (see BatchPool). */
+  readonly batches = new BatchPool()
 
   constructor(options: ResolvedLanesOptions, settings: LaneRouterSettings = {}) {
     super()
@@ -531,6 +534,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
    */
   private sweep(): void {
     this.generation++
+    this.batches.trimIdle()
     const now = Date.now()
     for (const folder of this.folders.values()) {
       if (folder.end + this.graceMs > now || folder.used >= this.generation - 1) continue

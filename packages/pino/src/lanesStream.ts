@@ -203,6 +203,7 @@ export class LanesStream extends Writable {
       this.router,
       this.laneSets,
     )
+    this.scanner.endChunk()
   }
 
   /**

@@ -97,7 +97,7 @@ export class LineScanner {
   /**
    * Search results kept across the lines of one chunk (`swept`): the next backslash and domain key at or
    * after `…From` is at `…At` (`NONE` when there is none). Each is searched once per occurrence, not once per line.
-   * The last chunk stays referenced until the next one: at most one chunk, which pino's buffer bounds.
+   * The chunk is let go at its end ({@link endChunk}).
    */
   private swept = ''
   private backslashFrom = 0
@@ -224,6 +224,11 @@ export class LineScanner {
     this.backslashFrom = 0
     const at = text.indexOf('\\')
     this.backslashAt = at < 0 ? NONE : at
+  }
+
+  /** Ends the chunk {@link beginChunk} started: its text is let go, so it is garbage while the next one is read. */
+  endChunk(): void {
+    this.swept = ''
   }
 
   /** Index of the first backslash at or after `from`, or `NONE`. */
