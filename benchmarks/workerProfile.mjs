@@ -18,7 +18,16 @@ if (config === undefined || workloadName === undefined) {
 }
 
 /** Native file system bindings as V8 names them in a profile. */
-const FILE_CALLS = new Set(['open', 'close', 'fstat', 'writeBuffer', 'writeBuffers', 'writeString', 'read', 'mkdir'])
+const FILE_CALLS = new Set([
+  'open',
+  'close',
+  'fstat',
+  'writeBuffer',
+  'writeBuffers',
+  'writeString',
+  'read',
+  'mkdir',
+])
 
 const base = mkdtempSync(join(tmpdir(), 'loglanes-profile-'))
 try {
@@ -38,7 +47,8 @@ try {
   console.log(`${config} ${workloadName}: ${result.toString().trim()}`)
   // Named CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile: the main thread is thread 0.
   const workers = readdirSync(profiles).filter((name) => name.split('.')[4] !== '0')
-  if (workers.length === 0) throw new Error('no worker thread profile: does this configuration use a transport?')
+  if (workers.length === 0)
+    throw new Error('no worker thread profile: does this configuration use a transport?')
   for (const name of workers) summarize(JSON.parse(readFileSync(join(profiles, name), 'utf8')))
 } finally {
   rmSync(base, { recursive: true, force: true })
