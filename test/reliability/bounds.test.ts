@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { gzipFolder, LaneRouter, type RecordsDroppedEvent, resolveOptions, scanFolder } from '@loglanes/core'
@@ -21,6 +21,7 @@ interface Run {
     maxRssKiB?: number
     appErrors?: string[]
     mostLaneFiles?: number
+    mostUnderDir?: number
   }
 }
 
@@ -221,6 +222,32 @@ describe.concurrent('1,100 domains under ulimit -n 1024 (maxOpenFiles 256 by def
     },
     60_000,
   )
+})
+
+describe('records over 2,000 past hours under ulimit -n 256 (winston timestamps the app set)', () => {
+  it('winston: no EMFILE for the app or a lane, at most 16 folders and 64 lane files open, every record in its hour', async () => {
+    const dir = tempDir()
+    const HOURS = 2_000
+    const options = { levelFiles: false, interval: '1h', maxOpenFiles: 64, records: 4_000, size: HOURS }
+    const run = await boundsRun('winston', 'hours', dir, options, false, 256)
+    expect(run.code).toBe(0)
+    // Before: one descriptor per folder, kept until the folder's grace period ended: the lanes met EMFILE.
+    expect(run.stderr).toBe('')
+    expect(run.outcome.appErrors).toEqual([])
+    expect(run.outcome.mostLaneFiles).toBeLessThanOrEqual(64)
+    expect(run.outcome.mostUnderDir).toBeLessThanOrEqual(64 + 16)
+    const folders = readdirSync(dir).filter((name) => /^\d{4}-\d{2}-\d{2}__\d{2}-00$/.test(name))
+    expect(folders).toHaveLength(HOURS)
+    let found = 0
+    for (const folder of folders) {
+      const seqs = readLines(join(dir, folder, 'app.log')).map((text) => JSON.parse(text).seq as number)
+      // Each hour holds two records, HOURS apart, in order.
+      expect(seqs).toHaveLength(2)
+      expect(seqs[1]! - seqs[0]!).toBe(HOURS)
+      found += seqs.length
+    }
+    expect(found).toBe(4_000)
+  }, 60_000)
 })
 
 describe.concurrent('maxFileSize: a lane goes on in <lane>.1.log, <lane>.2.log, ...', () => {

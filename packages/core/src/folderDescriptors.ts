@@ -1,10 +1,18 @@
 import { closeQuietly, enterFolderSync } from './ownFiles.js'
 
 /**
+ * Folder descriptors kept at most. A service writes in one or two folders at a time; records whose times spread over
+ * many intervals (a winston `timestamp` the app sets, a backlog replayed) must not hold one descriptor per folder,
+ * or the application meets `EMFILE` (400 past hours held 400 before this bound).
+ */
+export const MOST_FOLDERS = 16
+
+/**
  * The descriptors of the interval folders a router writes in, one per folder in use (one or two at a time, beside
- * the lane files `maxOpenFiles` counts): each folder is made and entered once, without following a link, and a
- * lane that `maxOpenFiles` closed reopens its file in it with one `open(2)`. A folder renamed away meanwhile keeps
- * receiving its lanes' records, as an open file renamed away does; a link put in its place is never followed.
+ * the lane files `maxOpenFiles` counts; at most {@link MOST_FOLDERS}, the least recently used closed first): each
+ * folder is made and entered once, without following a link, and a lane that `maxOpenFiles` closed reopens its
+ * file in it with one `open(2)`. A folder renamed away meanwhile keeps receiving its lanes' records, as an open file
+ * renamed away does, while its descriptor is kept; a link put in its place is never followed.
  *
  * @example
  * ```ts
@@ -28,10 +36,18 @@ export class FolderDescriptors {
    */
   get(name: string): number {
     let fd = this.fds.get(name)
-    if (fd === undefined) {
-      fd = enterFolderSync(this.dir, name, this.dirMode)
+    if (fd !== undefined) {
+      // The most recently used goes last: the map's order is the order to close them in.
+      this.fds.delete(name)
       this.fds.set(name, fd)
+      return fd
     }
+    fd = enterFolderSync(this.dir, name, this.dirMode)
+    if (this.fds.size >= MOST_FOLDERS) {
+      const [oldest] = this.fds.keys()
+      if (oldest !== undefined) this.forget(oldest)
+    }
+    this.fds.set(name, fd)
     return fd
   }
 
