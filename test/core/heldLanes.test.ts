@@ -1,7 +1,7 @@
 // With more lanes than maxOpenFiles, a lane whose file is closed waits (at most 100 ms, or until it has 16 KiB) before
 // its records are written: a few lines would otherwise cost an open(2) and a close(2) each. flush and close never
-// hold anything back. A closed lane never buffers more than those 16 KiB (its buffers come from a pool the lanes
-// share).
+// hold anything back. A closed lane does not grow its buffer past those 16 KiB (its buffers come from a pool the
+// lanes share).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep, setImmediate as turn } from 'node:timers/promises'
@@ -72,7 +72,7 @@ describe('lanes held back while maxOpenFiles is reached', () => {
     expect(numbers(dir, 'l3')).toEqual([0])
   })
 
-  it('a closed lane never buffers past 16 KiB: the record that would pass it writes the batch at once', async () => {
+  it('a closed lane does not grow its buffer past 16 KiB: the record that would need more writes the batch first', async () => {
     const dir = tempDir()
     const r = router(dir)
     for (const lane of ['l0', 'l1']) r.route(T, 'info', lane, record(lane, 0))

@@ -18,7 +18,7 @@ const MOST_KEPT = 2048
  * record. With more lanes than `maxOpenFiles`, lanes close and start batches all the time: a fresh buffer each time
  * is memory outside the heap that waits for a garbage collection, tens of MiB at 2,000 lanes. Only buffers of
  * {@link POOLED_BYTES} are kept, at most {@link MOST_KEPT}; a buffer given back must no longer be used by its lane.
- * The host lets them all go once no lane took one for a while ({@link BatchPool.trimIdle}).
+ * The host trims it to what lanes took lately ({@link BatchPool.trim}) and empties it when it closes.
  *
  * @example
  * ```ts
@@ -29,13 +29,16 @@ const MOST_KEPT = 2048
  */
 export class BatchPool {
   private readonly kept: Buffer[] = []
-  /** A buffer was taken since the last {@link trimIdle}. */
-  private taken = false
+  /** Buffers taken since the last {@link trim}. */
+  private taken = 0
 
-  /** A buffer of {@link POOLED_BYTES}: one given back, or a new one. */
+  /**
+   * A buffer of {@link POOLED_BYTES}: one given back, or a new one (never a slice of Node's shared pool, which an
+   * app may have made larger: a kept slice would keep the whole block).
+   */
   take(): Buffer {
-    this.taken = true
-    return this.kept.pop() ?? Buffer.allocUnsafe(POOLED_BYTES)
+    this.taken++
+    return this.kept.pop() ?? Buffer.allocUnsafeSlow(POOLED_BYTES)
   }
 
   /** Keeps `buffer` for a later {@link take} when it is a pooled size and the pool has room; else lets it go. */
@@ -44,11 +47,18 @@ export class BatchPool {
   }
 
   /**
-   * Lets every kept buffer go when none was taken since the last call: the host calls it now and then (each
-   * sweep, a second or more apart), so a logger that went quiet keeps none.
+   * Keeps at most as many buffers as lanes took since the last call and lets the rest go: the host calls it now and
+   * then (each sweep, a second or more apart), so the pool follows what lanes need lately, and a logger that went
+   * quiet keeps none.
    */
-  trimIdle(): void {
-    if (!this.taken) this.kept.length = 0
-    this.taken = false
+  trim(): void {
+    if (this.kept.length > this.taken) this.kept.length = this.taken
+    this.taken = 0
+  }
+
+  /** Lets every kept buffer go: for a host that closes. */
+  clear(): void {
+    this.kept.length = 0
+    this.taken = 0
   }
 }

@@ -348,7 +348,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     this.diagnose(
       `lane "${file.lane}" cannot write ${file.path}: ${error.message}; its records are kept and retried`,
     )
-    this.emit('laneError', { lane: file.lane, path: file.path, error })
+    this.emitAfterWrite('laneError', { lane: file.lane, path: file.path, error })
   }
 
   laneRecovered(file: LaneFile): void {
@@ -359,12 +359,21 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     }
     this.failingLanes.delete(file.lane)
     this.diagnose(`lane "${file.lane}" recovered: writing ${file.path} again`)
-    this.emit('laneRecovered', { lane: file.lane, path: file.path })
+    this.emitAfterWrite('laneRecovered', { lane: file.lane, path: file.path })
   }
 
   recordsDropped(file: LaneFile, records: number, reason: string): void {
     this.diagnose(`lane "${file.lane}" lost ${records} record(s) (${reason}): ${file.path}`)
-    this.emit('recordsDropped', { lane: file.lane, path: file.path, records, reason })
+    this.emitAfterWrite('recordsDropped', { lane: file.lane, path: file.path, records, reason })
+  }
+
+  /**
+   * Emits a lane's event once the write that raised it is over (a microtask later): a listener that logs, often to
+   * the very lane that failed, would otherwise append to it in the middle of its write, when part of its batch is
+   * already in the file (records written twice, lost, or torn). The stderr line is written at once.
+   */
+  private emitAfterWrite(event: 'laneError' | 'laneRecovered' | 'recordsDropped', payload: object): void {
+    queueMicrotask(() => (this.emit as (name: string, value: object) => boolean)(event, payload))
   }
 
   mayHold(bytes: number): boolean {
@@ -534,7 +543,7 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
    */
   private sweep(): void {
     this.generation++
-    this.batches.trimIdle()
+    this.batches.trim()
     const now = Date.now()
     for (const folder of this.folders.values()) {
       if (folder.end + this.graceMs > now || folder.used >= this.generation - 1) continue
@@ -558,6 +567,8 @@ export class LaneRouter extends EventEmitter<LaneRouterEvents> implements LaneFi
     for (const folder of this.folders.values()) this.closeFolder(folder)
     this.folders.clear()
     this.current = undefined
+    // The lanes just gave their buffers back: a closed router keeps none.
+    this.batches.clear()
   }
 
   private closeFolder(folder: FolderState): void {
