@@ -31,6 +31,10 @@ export interface RecordsDroppedEvent {
   readonly reason: string
 }
 
+/**
+ * A router's events. The lane events reach listeners a microtask after the write that raised them, so a listener
+ * may log, to the failing lane too; the matching stderr line is written at once.
+ */
 export interface LaneRouterEvents {
   laneError: [LaneErrorEvent]
   laneRecovered: [{ readonly lane: string; readonly path: string }]
