@@ -191,7 +191,7 @@ class Pass {
     try {
       this.step = 'retention'
       let folders = await this.listFolders()
-      if (options.retention !== undefined) folders = await this.applyRetention(folders)
+      if (options.retention !== undefined) folders = await this.applyRetention(folders, () => lock.holds())
       this.step = 'compress'
       if (compress) await this.compressClosed(folders, () => lock.holds())
     } finally {
@@ -261,7 +261,15 @@ class Pass {
   }
 
   /** Deletes what retention rules out; returns the folders that remain. */
-  private async applyRetention(listed: RetentionFolder[]): Promise<RetentionFolder[]> {
+  /**
+   * Deletes what retention plans, checking before each folder that this process still holds the lock (see
+   * compressClosed): after a lock's owner died, two processes taking it over at the same moment can both believe
+   * they hold it for a moment, and the one that lost it stops.
+   */
+  private async applyRetention(
+    listed: RetentionFolder[],
+    stillOwner: () => Promise<boolean>,
+  ): Promise<RetentionFolder[]> {
     const { keep, maxAgeMs, maxTotalSize, laneMaxAgeMs } = this.options.retention!
     // Only a budget and lanes' own ages need to know what the folders hold: keep and maxAge alone read no folder.
     const measure = maxTotalSize !== undefined || laneMaxAgeMs.size > 0
@@ -286,6 +294,7 @@ class Pass {
     const doomed = new Set(plan.folders)
     for (const name of doomed) {
       const path = join(this.options.dir, name)
+      if (!(await stillOwner())) break
       try {
         // Never through a link: a link planted in the folder is removed, its target left alone.
         if (!(await removeOwnEntry(this.options.dir, name, () => this.outOfTime()))) break
