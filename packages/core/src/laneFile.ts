@@ -1,7 +1,6 @@
 import { fstatSync, openSync, readdirSync, readSync, writeSync, writevSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BatchPool, POOLED_BYTES } from './batchPool.js'
-import { HOLD_BYTES } from './heldLanes.js'
 import { parseLaneFileName, partName } from './laneFileNames.js'
 import {
   closeQuietly,
@@ -232,17 +231,17 @@ export class LaneFile {
       this.toldHeld += size
     }
     if (this.length + size <= this.batch.length) return true
-    // A lane whose file is closed is written rather than grown past a pooled buffer: its host would write it at
-    // the end of the turn anyway (it holds HOLD_BYTES), and thousands of such lanes keep small buffers.
+    // A lane whose file is closed is written rather than grown past a pooled buffer (the HOLD_BYTES its host
+    // holds it for: it would write it at the end of the turn anyway), so thousands of such lanes keep small buffers.
     if (
       this.length > 0 &&
-      (this.length + size > CHUNK_BYTES || (this.fd < 0 && !this.failing && this.batch.length >= HOLD_BYTES))
+      (this.length + size > CHUNK_BYTES || (this.fd < 0 && !this.failing && this.batch.length >= POOLED_BYTES))
     )
       this.batchFull()
     if (this.length + size > this.batch.length) {
       if (this.length === 0 && size <= POOLED_BYTES) {
-        // The first buffer (or the one after a huge record) comes from the host's pool (see BatchPool).
-        this.host.batches.give(this.batch)
+        // The first buffer (or the one after a huge record) comes from the host's pool (see BatchPool). The batch
+        // is empty here: any buffer the lane holds is at least a pooled one, which the record would have fitted.
         this.batch = this.host.batches.take()
       } else {
         const grown = Buffer.allocUnsafe(
