@@ -235,7 +235,8 @@ export class LaneFile {
     // holds it for: it would write it at the end of the turn anyway), so thousands of such lanes keep small buffers.
     if (
       this.length > 0 &&
-      (this.length + size > CHUNK_BYTES || (this.fd < 0 && !this.failing && this.batch.length >= POOLED_BYTES))
+      (this.length + size > CHUNK_BYTES ||
+        (this.fd < 0 && !this.failing && this.batch.length >= POOLED_BYTES))
     )
       this.batchFull()
     if (this.length + size > this.batch.length) {
